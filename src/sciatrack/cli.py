@@ -1,0 +1,209 @@
+"""The ``sciatrack`` command: one entry point for running, loading and checking Sciatrack.
+
+Each sub-command is a small function; Django is set up only by the commands that need it, so
+``sciatrack content check`` and ``--help`` stay fast and work without a database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sciatrack.settings")
+    import django
+
+    django.setup()
+
+
+def ensure_var_dir() -> None:
+    from django.conf import settings
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the app with gunicorn (threaded workers) on ``--host``:``--port``."""
+    setup_django()
+    ensure_var_dir()
+    from gunicorn.app.base import BaseApplication
+
+    from sciatrack.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", args.threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("accesslog", "-" if args.access_log else None)
+
+        def load(self) -> object:
+            return application
+
+    print(f"Sciatrack is serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
+    Server().run()
+    return EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Create or update the database tables."""
+    setup_django()
+    ensure_var_dir()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Load the demo clinic, clinician and patient; running it twice changes nothing."""
+    setup_django()
+    from django.conf import settings
+
+    from sciatrack.demo import load_demo
+
+    if not settings.DEBUG and not args.allow_production:
+        print(
+            "sciatrack demo: refusing to create accounts with published passwords while DEBUG is off; "
+            "pass --allow-production if this really is a throw-away server",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    for line in load_demo():
+        print(line)
+    return EXIT_OK
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    """Validate every content file; print each problem with its file and field; exit 2 on any."""
+    from pathlib import Path
+
+    from sciatrack.content.check import check_content
+
+    problems = check_content(Path(args.root) if args.root else None)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found in the clinical content", file=sys.stderr)
+        return EXIT_INVALID
+    print("content OK")
+    return EXIT_OK
+
+
+def read_answers(path: str) -> object:
+    """The JSON in ``path`` (``-`` for standard input); raises ValueError naming the file on bad JSON."""
+    import json
+    from pathlib import Path
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"--answers: cannot read {path!r}: {error.strerror}") from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"--answers: {path!r} is not valid JSON: {error.msg} at line {error.lineno}"
+        ) from error
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    """Triage an intake (sciatrack.intake/1 JSON): the tier, every reason and what to do now."""
+    import json
+
+    from sciatrack.domain.intake import IntakeError, parse_intake
+    from sciatrack.domain.triage import result_to_json, triage
+    from sciatrack.triage_text import format_triage
+
+    try:
+        answers = parse_intake(read_answers(args.answers))
+    except IntakeError as error:
+        for problem in error.problems:
+            print(f"{problem.field}: {problem.message}", file=sys.stderr)
+        print(f"sciatrack triage: {args.answers} is not a valid intake; nothing was triaged", file=sys.stderr)
+        return EXIT_INVALID
+    except ValueError as error:
+        print(f"sciatrack triage: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    result = triage(answers, emergency_number=args.emergency_number)
+    if args.json:
+        print(json.dumps(result_to_json(result), indent=2, ensure_ascii=False))
+    else:
+        print(format_triage(result))
+    return EXIT_OK
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    """Run any Django management command, e.g. ``sciatrack manage createsuperuser``."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["sciatrack manage", *args.arguments])
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sciatrack", description="Sciatrack: sciatica care you can run yourself."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], **kwargs: object
+    ) -> argparse.ArgumentParser:
+        doc = (handler.__doc__ or "").strip().splitlines()[0]
+        sub = commands.add_parser(name, help=doc, description=doc, **kwargs)  # type: ignore[arg-type]
+        sub.set_defaults(handler=handler)
+        return sub
+
+    serve = add("serve", cmd_serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    serve.add_argument("--access-log", action="store_true", help="log every request to stdout")
+
+    migrate = add("migrate", cmd_migrate)
+    migrate.add_argument("--verbosity", type=int, default=1, choices=[0, 1, 2, 3])
+
+    demo = add("demo", cmd_demo)
+    demo.add_argument(
+        "--allow-production", action="store_true", help="load demo accounts even with DEBUG off"
+    )
+
+    content = commands.add_parser("content", help="work with the clinical content files")
+    content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
+    check = content_commands.add_parser(
+        "check", help=cmd_content_check.__doc__, description=cmd_content_check.__doc__
+    )
+    check.add_argument("--root", help="content folder to check (default: the one shipped with Sciatrack)")
+    check.set_defaults(handler=cmd_content_check)
+
+    triage = add("triage", cmd_triage)
+    triage.add_argument("--answers", required=True, metavar="FILE", help="intake JSON file, or - for stdin")
+    triage.add_argument("--json", action="store_true", help="print the result as JSON (spec section 4)")
+    triage.add_argument(
+        "--emergency-number",
+        default=os.environ.get("SCIATRACK_EMERGENCY_NUMBER", "911"),
+        help="the number to call in an emergency (default: $SCIATRACK_EMERGENCY_NUMBER or 911)",
+    )
+
+    manage = add("manage", cmd_manage)
+    manage.add_argument("arguments", nargs=argparse.REMAINDER, help="the management command and its options")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sciatrack import views
+from sciatrack.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("exercises/", include("sciatrack.library.urls")),
+    path("check/", include("sciatrack.care.urls")),
+    path("accounts/", include("sciatrack.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

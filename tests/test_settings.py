@@ -1,0 +1,62 @@
+"""Settings read from the environment, checked in a fresh interpreter each time."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PRINT_SETTINGS = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'debug': s.DEBUG, 'key': s.SECRET_KEY, 'engine': s.DATABASES['default']['ENGINE'],"
+    " 'options': s.DATABASES['default'].get('OPTIONS', {}), 'hosts': s.ALLOWED_HOSTS}))"
+)
+
+
+def settings_with(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "DEBUG")}
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS],
+        capture_output=True,
+        text=True,
+        env={**base, "DJANGO_SETTINGS_MODULE": "sciatrack.settings", **env},
+        timeout=60,
+    )
+
+
+def test_it_refuses_the_default_secret_in_production() -> None:
+    result = settings_with({"DEBUG": "false"})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_it_reads_the_secret_from_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("a-very-long-production-secret-value-0123456789\n")
+    result = settings_with(
+        {"DEBUG": "false", "SECRET_KEY_FILE": str(secret), "ALLOWED_HOSTS": "care.example"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"key": "a-very-long-production-secret-value-0123456789"' in result.stdout
+    assert '"hosts": ["care.example"]' in result.stdout
+
+
+def test_it_names_a_bad_debug_value() -> None:
+    result = settings_with({"DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_it_uses_sqlite_in_wal_mode_with_immediate_transactions() -> None:
+    result = settings_with({})
+    assert result.returncode == 0, result.stderr
+    assert "sqlite3" in result.stdout
+    assert "journal_mode=WAL" in result.stdout
+    assert '"transaction_mode": "IMMEDIATE"' in result.stdout
+
+
+def test_it_uses_postgres_from_database_url() -> None:
+    result = settings_with({"DATABASE_URL": "postgres://someone@db.example:5432/care"})
+    assert result.returncode == 0, result.stderr
+    assert "postgresql" in result.stdout
