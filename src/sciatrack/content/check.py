@@ -1,0 +1,22 @@
+"""``sciatrack content check``: every problem in every content file, each with its file and field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .loader import CONTENT_DIR, check_exercises
+from .reading import Problem
+from .rules_loader import check_questionnaires, check_rules
+
+# Each check reads one kind of content under a root folder; add new content kinds here.
+CHECKS: tuple[Callable[[Path], list[Problem]], ...] = (check_exercises, check_rules, check_questionnaires)
+
+
+def check_content(root: Path | None = None) -> list[Problem]:
+    """Run every check on ``root`` (the shipped content when None); an empty list means all is well."""
+    folder = (root or CONTENT_DIR).resolve()
+    problems: list[Problem] = []
+    for check in CHECKS:
+        problems += check(folder)
+    return problems

@@ -1,0 +1,136 @@
+"""Pydantic models for the clinical content that ships as YAML.
+
+Every model forbids unknown keys, so a typo in a content file is reported instead of silently ignored.
+The models hold only data and invariants; loading files and cross-checking them is ``loader.py``'s job.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ExerciseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+EXERCISE_IDS = (
+    "lift-off",
+    "hip-holds",
+    "heel-slides",
+    "hamstring-ball-release",
+    "mckenzie-extension",
+    "glute-activation",
+    "hip-flexor-activation",
+)
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SecondsRange(StrictModel):
+    """An inclusive range of seconds, e.g. a 2 to 3 second hold."""
+
+    min: int = Field(ge=1, le=3600)
+    max: int = Field(ge=1, le=3600)
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Self:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) must not be greater than max ({self.max})")
+        return self
+
+
+class Frequency(StrEnum):
+    """How often a dose is repeated; ``times_per_day`` needs ``Dosage.times_per_day``."""
+
+    EVERY_WAKING_HOUR = "every_waking_hour"
+    TIMES_PER_DAY = "times_per_day"
+
+
+class DosageSource(StrEnum):
+    SOURCE = "source"  # taken exactly from the source article named in the exercise's reference
+    PROJECT = "project"  # the source gives none; a conservative default from common practice
+
+
+class Dosage(StrictModel):
+    """How much of an exercise to do, in the fields of the program contract.
+
+    Either ``reps`` (optionally with a hold) or ``duration_seconds`` describes one set; a dosage with
+    neither could not be coached.
+    """
+
+    reps: int | None = Field(default=None, ge=1, le=100)
+    per_side: bool = False
+    hold_seconds: SecondsRange | None = None
+    duration_seconds: SecondsRange | None = None
+    reposition_every_seconds: int | None = Field(default=None, ge=5, le=600)
+    frequency: Frequency
+    times_per_day: int | None = Field(default=None, ge=1, le=24)
+    dosage_source: DosageSource
+    # Some sources give the reps and hold but not how often; the frequency is then the project's choice.
+    frequency_source: DosageSource | None = None
+
+    @model_validator(mode="after")
+    def _coachable(self) -> Self:
+        if self.reps is None and self.duration_seconds is None:
+            raise ValueError("give reps or duration_seconds (or both)")
+        if self.frequency is Frequency.TIMES_PER_DAY and self.times_per_day is None:
+            raise ValueError("frequency times_per_day needs times_per_day (1 to 24)")
+        if self.frequency is not Frequency.TIMES_PER_DAY and self.times_per_day is not None:
+            raise ValueError("times_per_day is only allowed with frequency times_per_day")
+        if self.reposition_every_seconds is not None and self.duration_seconds is None:
+            raise ValueError("reposition_every_seconds needs duration_seconds")
+        if self.frequency_source is DosageSource.SOURCE and self.dosage_source is DosageSource.PROJECT:
+            raise ValueError("frequency_source cannot be source when the whole dosage is the project's")
+        return self
+
+    @property
+    def frequency_from(self) -> DosageSource:
+        """Who chose the frequency: the source article or the project."""
+        return self.frequency_source or self.dosage_source
+
+
+class Variant(StrictModel):
+    name: Text
+    how: Text
+
+
+class SourceReference(StrictModel):
+    """Where the facts behind an item come from: a seed article id and what it supports."""
+
+    document: Annotated[str, StringConstraints(pattern=r"^(000|003|project)$")]
+    note: Text
+
+
+class Exercise(StrictModel):
+    id: ExerciseId
+    uuid: uuid.UUID
+    name: Text
+    summary: Text
+    purpose: Text
+    target_muscles: list[Text] = Field(min_length=1)
+    start_position: Text
+    steps: list[Text] = Field(min_length=2)
+    feel: list[Text] = Field(min_length=1)
+    do_not_feel: list[Text] = Field(min_length=1)
+    common_mistakes: list[Text] = Field(min_length=1)
+    dosage: Dosage
+    stop_rules: list[Text] = Field(min_length=1)
+    cautions: list[Text] = Field(default_factory=list)
+    easier: Variant
+    harder: Variant
+    reference: SourceReference
+
+    @model_validator(mode="after")
+    def _steps_are_not_numbered_by_hand(self) -> Self:
+        # Steps are numbered when shown; a leading "1." in the data would print twice.
+        for index, step in enumerate(self.steps, start=1):
+            if re.match(r"^\d+[.)]\s", step):
+                raise ValueError(
+                    f"steps[{index - 1}] starts with its own number; leave numbering to the page"
+                )
+        return self

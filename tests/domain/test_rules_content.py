@@ -1,0 +1,187 @@
+"""The rules, conditions and questionnaire files: valid as shipped, and broken copies are reported."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sciatrack.content.rules_loader import (
+    CONTENT_DIR,
+    RulesContentError,
+    check_questionnaires,
+    check_rules,
+    load_rules,
+)
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+def test_it_finds_no_problem_in_the_shipped_content() -> None:
+    assert check_rules(CONTENT_DIR) == []
+    assert check_questionnaires(CONTENT_DIR) == []
+
+
+def test_it_keeps_every_rule_id_stable_and_unique() -> None:
+    ids = [rule.id for rule in load_rules().rules]
+    assert len(ids) == len(set(ids)) == 28
+    assert all(rule.id.startswith(f"{rule.tier}.") for rule in load_rules().rules)
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return root
+
+
+def edit(root: Path, name: str, change: Callable[[str], str]) -> None:
+    path = root / name
+    before = path.read_text(encoding="utf-8")
+    after = change(before)
+    assert after != before, "the edit did not apply"
+    path.write_text(after, encoding="utf-8")
+
+
+def drop_rule(rule_id: str) -> Callable[[str], str]:
+    return lambda text: re.sub(rf"  - id: {re.escape(rule_id)}\n(    .*\n|\s*\n)*?(?=  - id:|\Z)", "", text)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        (drop_rule("soon.upset-stomach"), "rules", "'upset_stomach' needs a rule of its own"),
+        (
+            lambda t: t.replace("all_flags: [bowel_change]", "all_flags: [bowels]"),
+            "rules[2].when.all_flags[0]",
+            "not a red-flag key",
+        ),
+        (
+            lambda t: t.replace("all_flags: [fever]}", "all_flag: [fever]}"),
+            "rules[10].when.all_flag",
+            "Extra",
+        ),
+        (
+            lambda t: t.replace(
+                "tier: urgent\n    when: {all_flags: [fever]}", "tier: soon\n    when: {all_flags: [fever]}"
+            ),
+            "rules[10]",
+            "must start with its tier",
+        ),
+        (
+            lambda t: t.replace("call {emergency_number} or", "call 911 or").replace(
+                '"Call {emergency_number} now', '"Call 911 now'
+            ),
+            "tiers.emergency.what_to_do_now",
+            "{emergency_number}",
+        ),
+        (
+            lambda t: t.replace(
+                '{emergency_number}."\n    exercise_allowed: false\n  soon:',
+                '{number}."\n    exercise_allowed: false\n  soon:',
+            ),
+            "tiers.urgent",
+            "unknown placeholder {number}",
+        ),
+        (
+            lambda t: t.replace("references: [seed-000]", "references: [seed-999]", 1),
+            "rules[3].references",
+            "not in sources",
+        ),
+        (lambda t: t.replace("when: {age_above: 55}", "when: {}"), "rules[27].when", "give at least one of"),
+    ],
+)
+def test_it_reports_a_broken_rules_file_by_field(
+    copy: Path, change: Callable[[str], str], field: str, words: str
+) -> None:
+    edit(copy, "triage_rules.yaml", change)
+    found = [p for p in check_rules(copy) if p.file == "triage_rules.yaml"]
+    assert any(p.field == field and words in p.message for p in found), found
+
+
+def test_it_refuses_exercise_in_a_tier_that_must_not_exercise(copy: Path) -> None:
+    edit(
+        copy, "triage_rules.yaml", lambda t: t.replace("exercise_allowed: false", "exercise_allowed: true", 2)
+    )
+    fields = {p.field for p in check_rules(copy)}
+    assert {"tiers.emergency.exercise_allowed", "tiers.urgent.exercise_allowed"} <= fields
+
+
+def test_it_refuses_a_key_written_twice(copy: Path) -> None:
+    edit(
+        copy,
+        "triage_rules.yaml",
+        lambda t: t.replace("    tier: soon\n", "    tier: soon\n    tier: routine\n", 1),
+    )
+    (problem,) = check_rules(copy)
+    assert problem.file == "triage_rules.yaml" and "appears twice" in problem.message
+
+
+def test_it_reports_a_broken_conditions_file(copy: Path) -> None:
+    edit(
+        copy,
+        "conditions.yaml",
+        lambda t: t.replace("because: it is on {side}", "because: it is on {sides}", 1),
+    )
+    edit(copy, "conditions.yaml", lambda t: t.replace("flags_any: [fever]", "flags_any: [fevers]", 1))
+    found = check_rules(copy)
+    assert {p.file for p in found} == {"conditions.yaml"}
+    assert any("unknown placeholder {sides}" in p.message for p in found)
+    assert any("'fevers' is not a red-flag key" in p.message for p in found)
+
+
+def test_it_refuses_to_load_broken_rules(copy: Path) -> None:
+    (copy / "triage_rules.yaml").unlink()
+    with pytest.raises(RulesContentError) as caught:
+        load_rules(copy)
+    assert caught.value.problems[0].file == "triage_rules.yaml"
+    assert "cannot read" in caught.value.problems[0].message
+
+
+def test_it_reports_broken_questionnaires(copy: Path) -> None:
+    edit(copy, "questionnaires/peg.yaml", lambda t: t.replace("id: peg", "id: pegs"))
+    edit(copy, "questionnaires/sbi.yaml", lambda t: t.replace("max: 6", "max: -6", 1))
+    edit(copy, "questionnaires/psfs.yaml", lambda t: t.replace("  points: 2.3\n", ""))
+    found = {(p.file, p.field) for p in check_questionnaires(copy)}
+    assert ("questionnaires/peg.yaml", "id") in found
+    assert any(file == "questionnaires/sbi.yaml" and field.startswith("items[0]") for file, field in found)
+    assert ("questionnaires/psfs.yaml", "minimal_important_change") in found
+
+
+def test_it_reports_a_missing_questionnaire_folder(copy: Path) -> None:
+    shutil.rmtree(copy / "questionnaires")
+    assert [p.field for p in check_questionnaires(copy)] == ["(folder)"]
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z']+", text.lower())
+
+
+def test_it_copies_no_sentence_from_the_source_articles() -> None:
+    """No run of 8 words from a seed article appears in the patient-facing content."""
+    seeds = sorted(SEEDS.glob("*.txt"))
+    assert seeds, f"no seed articles in {SEEDS}"
+    runs = set()
+    for seed in seeds:
+        seed_words = words(seed.read_text(encoding="utf-8"))
+        runs |= {" ".join(seed_words[i : i + 8]) for i in range(len(seed_words) - 7)}
+    files = [CONTENT_DIR / "triage_rules.yaml", CONTENT_DIR / "conditions.yaml"]
+    files += sorted((CONTENT_DIR / "questionnaires").glob("*.yaml"))
+    for path in files:
+        ours = words(path.read_text(encoding="utf-8"))
+        copied = {" ".join(ours[i : i + 8]) for i in range(len(ours) - 7)} & runs
+        assert not copied, f"{path.name} repeats source wording: {sorted(copied)[:3]}"
+
+
+def test_it_triages_with_the_rules_it_is_given(copy: Path) -> None:
+    from answers_factory import answers
+
+    from sciatrack.domain.triage import Tier, triage
+
+    edit(copy, "triage_rules.yaml", lambda t: t.replace("any_pain_at_least: 8", "any_pain_at_least: 7"))
+    sore = answers(pain={"leg_now": 7, "back_now": 0})
+    assert triage(sore).tier is Tier.SELF_CARE
+    assert triage(sore, rules=load_rules(copy)).tier is Tier.ROUTINE

@@ -1,0 +1,44 @@
+"""Every vignette of the shared contract through the domain, unchanged.
+
+The vignettes are read from ``shared/vignettes`` beside the repository (``SCIATRACK_VIGNETTES``
+overrides, see ``tests/vignettes.py``); a missing folder fails collection instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sciatrack.domain.intake import parse_intake
+from sciatrack.domain.triage import result_to_json, triage
+from vignettes import load_vignettes, vignette_dir
+
+VIGNETTES = load_vignettes()
+
+
+def test_it_reads_the_vignettes_beside_the_repository_unless_told_otherwise() -> None:
+    default = Path(__file__).resolve().parents[3] / "shared" / "vignettes"
+    assert vignette_dir() == Path(os.environ.get("SCIATRACK_VIGNETTES", default))
+    assert len(VIGNETTES) >= 12
+
+
+def test_it_fails_loudly_when_the_vignettes_are_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCIATRACK_VIGNETTES", str(tmp_path / "nowhere"))
+    with pytest.raises(FileNotFoundError, match="SCIATRACK_VIGNETTES"):
+        vignette_dir()
+
+
+@pytest.mark.parametrize("name", VIGNETTES)
+def test_it_gives_every_vignette_its_tier(name: str) -> None:
+    vignette = VIGNETTES[name]
+    result = triage(parse_intake(vignette["answers"]))
+    body = result_to_json(result)
+    assert body["tier"] == vignette["expect"]["tier"]
+    assert body["exercise_allowed"] is (body["tier"] in ("routine", "self_care"))
+    assert bool(body["reasons"]) is (body["tier"] != "self_care")
+    if vignette["expect"].get("program", "not given") is None:
+        assert body["exercise_allowed"] is False
