@@ -1,0 +1,15 @@
+"""The JSON API: one django-ninja instance, one router per area, OpenAPI docs at ``/api/docs``."""
+
+from ninja import NinjaAPI
+
+from .exercises import router as exercises_router
+from .triage import router as triage_router
+
+api = NinjaAPI(
+    title="Sciatrack API",
+    version="1",
+    description="Sciatica care: exercise library, safety screening and programs.",
+    urls_namespace="api",
+)
+api.add_router("/exercises", exercises_router)
+api.add_router("/triage", triage_router)
