@@ -1,0 +1,139 @@
+"""The safety check's state between requests, its triage, and saving a finished check.
+
+The answers of a check in progress live in the session under one key, as ``{"steps": {slug: data}}``
+(see :mod:`.steps`). Nothing goes to the database until the check is finished by a signed-in person
+with a patient record; anyone else keeps their answers in the session only.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+
+from sciatrack.accounts.models import Patient
+from sciatrack.content.version import content_version
+from sciatrack.domain.intake import IntakeError, parse_intake
+from sciatrack.domain.triage import TriageResult, result_to_json, triage
+
+from . import content_adapter, steps
+from .models import Intake
+from .stepbase import State
+
+SESSION_KEY = "sciatrack_check"
+ALERT_TIERS = ("emergency", "urgent")
+
+
+def load(request: HttpRequest) -> State:
+    """A private copy of the check in progress, so a refused answer cannot change the session."""
+    state = request.session.get(SESSION_KEY)
+    return copy.deepcopy(state) if isinstance(state, dict) else {"steps": {}}
+
+
+def store_state(request: HttpRequest, state: State) -> None:
+    request.session[SESSION_KEY] = state
+
+
+def clear(request: HttpRequest) -> None:
+    request.session.pop(SESSION_KEY, None)
+
+
+def run_triage(data: dict[str, Any]) -> TriageResult:
+    return triage(parse_intake(data), emergency_number=settings.SCIATRACK_EMERGENCY_NUMBER)
+
+
+def provisional(state: State) -> TriageResult | None:
+    """The triage of the answers given so far (the rest neutral), or None before the first answer."""
+    if not steps.answered(state):
+        return None
+    data = steps.build_intake(state, provisional=True)
+    assert data is not None
+    try:
+        return run_triage(data)
+    except IntakeError:
+        return None
+
+
+def alert_tier(state: State) -> str | None:
+    """``emergency`` or ``urgent`` when the answers so far already call for it, else None."""
+    result = provisional(state)
+    tier = str(result_to_json(result)["tier"]) if result is not None else None
+    return tier if tier in ALERT_TIERS else None
+
+
+def provisional_reasons(state: State) -> list[dict[str, Any]]:
+    result = provisional(state)
+    return list(result_to_json(result)["reasons"]) if result is not None else []
+
+
+@dataclass(frozen=True)
+class Outcome:
+    answers: dict[str, Any]  # sciatrack.intake/1
+    result: dict[str, Any]  # result_to_json
+    measures: dict[str, Any]
+    fingerprint: str
+
+
+def evaluate(state: State) -> Outcome:
+    """Triage and score a finished check. Raises IntakeError if the answers do not parse."""
+    data = steps.build_intake(state)
+    if data is None:
+        raise ValueError("the check is not finished")
+    result = result_to_json(run_triage(data))
+    scores = content_adapter.score_all(steps.answered(state), data)
+    blob = json.dumps([data, scores], sort_keys=True).encode()
+    return Outcome(data, result, scores, hashlib.sha256(blob).hexdigest()[:16])
+
+
+def patient_of(request: HttpRequest) -> Patient | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.patient
+    except Patient.DoesNotExist:
+        return None
+
+
+def save(request: HttpRequest, state: State, outcome: Outcome, patient: Patient) -> Intake:
+    """Store a finished check once: saving the same answers again returns the stored intake."""
+    existing = saved_intake(state, outcome, patient)
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        intake = Intake.objects.create(
+            patient=patient,
+            answers=outcome.answers,
+            result=outcome.result,
+            tier=outcome.result["tier"],
+            measures=outcome.measures,
+            content_version=content_version(),
+        )
+    state["saved"] = {"fingerprint": outcome.fingerprint, "uuid": str(intake.uuid)}
+    store_state(request, state)
+    return intake
+
+
+def saved_intake(state: State, outcome: Outcome, patient: Patient | None) -> Intake | None:
+    saved = state.get("saved")
+    if patient is None or not saved or saved.get("fingerprint") != outcome.fingerprint:
+        return None
+    return Intake.objects.filter(uuid=saved["uuid"], patient=patient).first()
+
+
+def finish(request: HttpRequest, state: State) -> None:
+    """The last answer is in: save the check for a signed-in patient (nothing for anyone else)."""
+    patient = patient_of(request)
+    if patient is None:
+        return
+    try:
+        outcome = evaluate(state)
+    except (IntakeError, ValueError):
+        return  # the result page shows what is missing or refused
+    save(request, state, outcome, patient)
