@@ -96,6 +96,7 @@ def result_context(
         "todo": list(advice.get("what_to_do_now", [])),
         # The tier decides, whatever the stored flag says: exercise is never offered above routine.
         "exercise_allowed": bool(result.get("exercise_allowed")) and tier in EXERCISE_TIERS,
+        "hide_exercises": not (bool(result.get("exercise_allowed")) and tier in EXERCISE_TIERS),
         "reasons": list(result.get("reasons", [])),
         "conditions": list(result.get("conditions_to_discuss", [])),
         "conditions_notice": result.get("conditions_notice", ""),
