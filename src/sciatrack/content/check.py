@@ -6,11 +6,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .loader import CONTENT_DIR, check_exercises
+from .program_loader import check_program_rules
 from .reading import Problem
 from .rules_loader import check_questionnaires, check_rules
 
 # Each check reads one kind of content under a root folder; add new content kinds here.
-CHECKS: tuple[Callable[[Path], list[Problem]], ...] = (check_exercises, check_rules, check_questionnaires)
+CHECKS: tuple[Callable[[Path], list[Problem]], ...] = (
+    check_exercises,
+    check_rules,
+    check_questionnaires,
+    check_program_rules,
+)
 
 
 def check_content(root: Path | None = None) -> list[Problem]:

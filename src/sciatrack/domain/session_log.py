@@ -1,0 +1,296 @@
+"""The symptom question after each exercise, and the record of one session (validated, no Django).
+
+After each exercise the person says how the leg symptoms moved. Moving up toward the back
+(centralising) or staying the same lets the session go on; spreading further down the leg or getting
+worse (peripheralising) stops that exercise for today and marks it for a clinician to review; a new
+danger sign ends the session at once with the triage advice.
+
+:func:`parse_session_log` checks a log as sent by the browser or the terminal guide and raises
+:class:`SessionLogError` listing every problem, each naming its field and what is allowed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sciatrack.content.schema import EXERCISE_IDS
+
+
+class SymptomMovement(StrEnum):
+    MOVED_UP = "moved_up"  # toward the back: centralising, a good sign
+    SAME = "same"
+    SPREAD_DOWN = "spread_down"  # further down the leg, or worse: peripheralising
+    RED_FLAG = "red_flag"  # a danger sign appeared
+
+
+class Action(StrEnum):
+    CONTINUE = "continue"
+    STOP_EXERCISE = "stop_exercise"
+    END_SESSION = "end_session"
+
+
+class ExerciseStatus(StrEnum):
+    DONE = "done"
+    SKIPPED = "skipped"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class Response:
+    action: Action
+    message: str
+    needs_review: bool
+
+
+SYMPTOM_CHOICES: dict[SymptomMovement, str] = {
+    SymptomMovement.MOVED_UP: "Moved up toward my back, or eased",
+    SymptomMovement.SAME: "Stayed the same",
+    SymptomMovement.SPREAD_DOWN: "Spread further down my leg, or got worse",
+    SymptomMovement.RED_FLAG: (
+        "New numbness between the legs, bladder or bowel change, numbness in the face or arms, "
+        "an upset stomach, or a leg getting weak"
+    ),
+}
+
+RESPONSES: dict[SymptomMovement, Response] = {
+    SymptomMovement.MOVED_UP: Response(
+        Action.CONTINUE, "Good: pain moving toward the back usually means the exercise suits you.", False
+    ),
+    SymptomMovement.SAME: Response(Action.CONTINUE, "Fine: carry on with the next exercise.", False),
+    SymptomMovement.SPREAD_DOWN: Response(
+        Action.STOP_EXERCISE,
+        "Symptoms spreading down the leg mean this exercise is pressing on the nerve. Leave it out for the "
+        "rest of today; it is marked for your clinician to review before you do it again.",
+        True,
+    ),
+    SymptomMovement.RED_FLAG: Response(
+        Action.END_SESSION,
+        "Stop exercising now. These can be signs of a problem that needs a doctor today: follow the advice "
+        "below.",
+        True,
+    ),
+}
+
+
+def respond(answer: SymptomMovement) -> Response:
+    """What the guide does after the person's answer to the symptom question."""
+    return RESPONSES[answer]
+
+
+@dataclass(frozen=True)
+class LoggedExercise:
+    exercise_id: str
+    status: ExerciseStatus
+    reps_done: int
+    holds_done: int
+    seconds: int
+    symptoms: SymptomMovement | None
+    stop_reason: str
+
+    @property
+    def needs_review(self) -> bool:
+        return self.symptoms in (SymptomMovement.SPREAD_DOWN, SymptomMovement.RED_FLAG)
+
+
+@dataclass(frozen=True)
+class SessionLog:
+    idempotency_key: uuid.UUID
+    started_at: datetime
+    finished_at: datetime
+    pain_before: int
+    pain_after: int | None
+    exercises: tuple[LoggedExercise, ...]
+    ended_early: bool
+    end_reason: str
+
+    @property
+    def red_flag(self) -> bool:
+        return any(item.symptoms is SymptomMovement.RED_FLAG for item in self.exercises)
+
+
+@dataclass(frozen=True)
+class LogProblem:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class SessionLogError(ValueError):
+    def __init__(self, problems: list[LogProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
+LOG_KEYS = (
+    "idempotency_key",
+    "started_at",
+    "finished_at",
+    "pain_before",
+    "pain_after",
+    "exercises",
+    "ended_early",
+    "end_reason",
+)
+EXERCISE_KEYS = ("id", "status", "reps_done", "holds_done", "seconds", "symptoms", "stop_reason")
+OPTIONAL = {
+    "pain_after",
+    "ended_early",
+    "end_reason",
+    "reps_done",
+    "holds_done",
+    "seconds",
+    "symptoms",
+    "stop_reason",
+}
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[LogProblem] = []
+
+    def fail(self, field: str, message: str) -> None:
+        self.problems.append(LogProblem(field, message))
+
+    def mapping(self, value: object, field: str, keys: tuple[str, ...]) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.fail(field or "(body)", "must be a JSON object")
+            return None
+        prefix = f"{field}." if field else ""
+        for key in value:
+            if key not in keys:
+                self.fail(f"{prefix}{key}", f"unknown key; allowed keys are {', '.join(keys)}")
+        for key in keys:
+            if key not in value and key not in OPTIONAL:
+                self.fail(f"{prefix}{key}", "missing: this key is required")
+        return value
+
+    def integer(self, value: object, field: str, low: int, high: int) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.fail(field, f"must be a whole number from {low} to {high}")
+            return None
+        return value
+
+    def moment(self, value: object, field: str) -> datetime | None:
+        try:
+            parsed = datetime.fromisoformat(str(value))
+        except ValueError:
+            parsed = None
+        if not isinstance(value, str) or parsed is None or parsed.tzinfo is None:
+            self.fail(
+                field, "must be an ISO 8601 date and time with a time zone, e.g. 2026-05-12T08:30:00+00:00"
+            )
+            return None
+        return parsed
+
+    def choice(self, value: object, field: str, allowed: tuple[str, ...]) -> str | None:
+        if value not in allowed:
+            self.fail(field, f"must be one of {', '.join(allowed)}")
+            return None
+        return str(value)
+
+    def text(self, value: object, field: str) -> str:
+        if not isinstance(value, str) or len(value) > 500:
+            self.fail(field, "must be text of at most 500 characters")
+            return ""
+        return value
+
+
+def _exercise(check: _Checker, value: object, field: str) -> LoggedExercise | None:
+    data = check.mapping(value, field, EXERCISE_KEYS)
+    if data is None:
+        return None
+    exercise_id = check.choice(data.get("id"), f"{field}.id", EXERCISE_IDS)
+    status = check.choice(data.get("status"), f"{field}.status", tuple(ExerciseStatus))
+    symptoms_value = data.get("symptoms")
+    symptoms = None
+    if symptoms_value is not None:
+        chosen = check.choice(symptoms_value, f"{field}.symptoms", tuple(SymptomMovement))
+        symptoms = SymptomMovement(chosen) if chosen else None
+    counts = [
+        check.integer(data.get(key, 0), f"{field}.{key}", 0, limit)
+        for key, limit in (("reps_done", 1000), ("holds_done", 1000), ("seconds", 6 * 3600))
+    ]
+    reason = check.text(data.get("stop_reason", ""), f"{field}.stop_reason")
+    if status == ExerciseStatus.STOPPED and not reason:
+        check.fail(f"{field}.stop_reason", "say why the exercise was stopped")
+    if exercise_id is None or status is None or None in counts:
+        return None
+    reps, holds, seconds = (int(count or 0) for count in counts)
+    return LoggedExercise(exercise_id, ExerciseStatus(status), reps, holds, seconds, symptoms, reason)
+
+
+def parse_session_log(data: object) -> SessionLog:
+    """A validated :class:`SessionLog`; raises :class:`SessionLogError` listing every problem."""
+    check = _Checker()
+    body = check.mapping(data, "", LOG_KEYS)
+    if body is None:
+        raise SessionLogError(check.problems)
+    key = None
+    try:
+        key = uuid.UUID(str(body.get("idempotency_key")))
+    except ValueError:
+        check.fail(
+            "idempotency_key",
+            "must be a UUID the sender makes once per session, e.g. from crypto.randomUUID()",
+        )
+    started = check.moment(body.get("started_at"), "started_at")
+    finished = check.moment(body.get("finished_at"), "finished_at")
+    if started and finished and finished < started:
+        check.fail("finished_at", "must not be before started_at")
+    pain_before = check.integer(body.get("pain_before"), "pain_before", 0, 10)
+    pain_after = body.get("pain_after")
+    if pain_after is not None:
+        pain_after = check.integer(pain_after, "pain_after", 0, 10)
+    ended_early = body.get("ended_early", False)
+    if not isinstance(ended_early, bool):
+        check.fail("ended_early", "must be true or false")
+    end_reason = check.text(body.get("end_reason", ""), "end_reason")
+    raw = body.get("exercises")
+    exercises: list[LoggedExercise] = []
+    if not isinstance(raw, list) or not raw or len(raw) > len(EXERCISE_IDS):
+        check.fail("exercises", f"must be a list of 1 to {len(EXERCISE_IDS)} exercises")
+    else:
+        seen: set[str] = set()
+        for index, item in enumerate(raw):
+            logged = _exercise(check, item, f"exercises[{index}]")
+            if logged is not None:
+                if logged.exercise_id in seen:
+                    check.fail(f"exercises[{index}].id", "each exercise appears once in a session")
+                seen.add(logged.exercise_id)
+                exercises.append(logged)
+    if check.problems or key is None or started is None or finished is None or pain_before is None:
+        raise SessionLogError(check.problems)
+    return SessionLog(
+        key, started, finished, pain_before, pain_after, tuple(exercises), bool(ended_early), end_reason
+    )
+
+
+def session_log_to_json(log: SessionLog) -> dict[str, Any]:
+    """The log in the same shape :func:`parse_session_log` reads."""
+    return {
+        "idempotency_key": str(log.idempotency_key),
+        "started_at": log.started_at.isoformat(),
+        "finished_at": log.finished_at.isoformat(),
+        "pain_before": log.pain_before,
+        "pain_after": log.pain_after,
+        "ended_early": log.ended_early,
+        "end_reason": log.end_reason,
+        "exercises": [
+            {
+                "id": item.exercise_id,
+                "status": item.status.value,
+                "reps_done": item.reps_done,
+                "holds_done": item.holds_done,
+                "seconds": item.seconds,
+                "symptoms": item.symptoms.value if item.symptoms else None,
+                "stop_reason": item.stop_reason,
+            }
+            for item in log.exercises
+        ],
+    }
