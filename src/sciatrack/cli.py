@@ -10,6 +10,10 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sciatrack.domain.intake import IntakeAnswers
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -114,23 +118,30 @@ def read_answers(path: str) -> object:
         ) from error
 
 
+def read_intake(path: str, command: str) -> IntakeAnswers | None:
+    """The parsed intake in ``path``, or None after printing every problem to stderr."""
+    from sciatrack.domain.intake import IntakeError, parse_intake
+
+    try:
+        return parse_intake(read_answers(path))
+    except IntakeError as error:
+        for problem in error.problems:
+            print(f"{problem.field}: {problem.message}", file=sys.stderr)
+        print(f"sciatrack {command}: {path} is not a valid intake; nothing was done", file=sys.stderr)
+    except ValueError as error:
+        print(f"sciatrack {command}: {error}", file=sys.stderr)
+    return None
+
+
 def cmd_triage(args: argparse.Namespace) -> int:
     """Triage an intake (sciatrack.intake/1 JSON): the tier, every reason and what to do now."""
     import json
 
-    from sciatrack.domain.intake import IntakeError, parse_intake
     from sciatrack.domain.triage import result_to_json, triage
     from sciatrack.triage_text import format_triage
 
-    try:
-        answers = parse_intake(read_answers(args.answers))
-    except IntakeError as error:
-        for problem in error.problems:
-            print(f"{problem.field}: {problem.message}", file=sys.stderr)
-        print(f"sciatrack triage: {args.answers} is not a valid intake; nothing was triaged", file=sys.stderr)
-        return EXIT_INVALID
-    except ValueError as error:
-        print(f"sciatrack triage: {error}", file=sys.stderr)
+    answers = read_intake(args.answers, "triage")
+    if answers is None:
         return EXIT_INVALID
     result = triage(answers, emergency_number=args.emergency_number)
     if args.json:
@@ -140,6 +151,34 @@ def cmd_triage(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_program(args: argparse.Namespace) -> int:
+    """Build the home exercise program for an intake, with what was left out and why."""
+    import json
+
+    from sciatrack.domain.programs import build_program, program_to_json
+    from sciatrack.domain.triage import result_to_json, triage
+    from sciatrack.program_text import format_program
+
+    answers = read_intake(args.answers, "program")
+    if answers is None:
+        return EXIT_INVALID
+    result = triage(answers, emergency_number=args.emergency_number)
+    program = build_program(answers, result)
+    if args.json:
+        document = {"triage": result_to_json(result), "program": program_to_json(program)}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        print(format_program(result, program))
+    return EXIT_OK
+
+
+def cmd_session(args: argparse.Namespace) -> int:
+    """Play a guided exercise session in the terminal and log it (the log the browser sends)."""
+    from sciatrack.terminal_session import run_session_command
+
+    return run_session_command(args)
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     """Run any Django management command, e.g. ``sciatrack manage createsuperuser``."""
     setup_django()
@@ -147,6 +186,14 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
     execute_from_command_line(["sciatrack manage", *args.arguments])
     return EXIT_OK
+
+
+def add_emergency_number(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--emergency-number",
+        default=os.environ.get("SCIATRACK_EMERGENCY_NUMBER", "911"),
+        help="the number to call in an emergency (default: $SCIATRACK_EMERGENCY_NUMBER or 911)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -186,14 +233,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--root", help="content folder to check (default: the one shipped with Sciatrack)")
     check.set_defaults(handler=cmd_content_check)
 
-    triage = add("triage", cmd_triage)
-    triage.add_argument("--answers", required=True, metavar="FILE", help="intake JSON file, or - for stdin")
-    triage.add_argument("--json", action="store_true", help="print the result as JSON (spec section 4)")
-    triage.add_argument(
-        "--emergency-number",
-        default=os.environ.get("SCIATRACK_EMERGENCY_NUMBER", "911"),
-        help="the number to call in an emergency (default: $SCIATRACK_EMERGENCY_NUMBER or 911)",
+    for name, handler in (("triage", cmd_triage), ("program", cmd_program)):
+        command = add(name, handler)
+        command.add_argument(
+            "--answers", required=True, metavar="FILE", help="intake JSON file, or - for stdin"
+        )
+        command.add_argument("--json", action="store_true", help="print the result as JSON (spec section 4)")
+        add_emergency_number(command)
+
+    session = add("session", cmd_session)
+    session.add_argument("--answers", required=True, metavar="FILE", help="intake JSON file, or - for stdin")
+    session.add_argument("--voice", action="store_true", help="speak each step with espeak-ng, if installed")
+    session.add_argument("--log", metavar="FILE", help="write the session log (JSON) to FILE")
+    session.add_argument(
+        "--speed", default="1", metavar="N", help="run N times faster, 1 to 1000 (default 1)"
     )
+    add_emergency_number(session)
 
     manage = add("manage", cmd_manage)
     manage.add_argument("arguments", nargs=argparse.REMAINDER, help="the management command and its options")

@@ -1,0 +1,24 @@
+"""A program as plain text for the terminal: the triage first, then each exercise with its dosage."""
+
+from __future__ import annotations
+
+from sciatrack.domain.programs import Program
+from sciatrack.domain.triage import TriageResult
+from sciatrack.triage_text import _wrap, format_triage
+
+
+def format_program(result: TriageResult, program: Program | None) -> str:
+    """The triage summary, then the program or why there is none."""
+    lines = [format_triage(result), "", "=" * 40, ""]
+    if program is None:
+        lines.append("No home program: follow the advice above first. Exercise waits until a clinician")
+        lines.append("has seen you and says it is safe.")
+        return "\n".join(lines)
+    lines.append("Your home program:")
+    for number, exercise in enumerate(program.exercises, start=1):
+        lines += ["", f"{number}. {exercise.name}", _wrap(exercise.dosage_text, bullet="")]
+        lines += [_wrap(rule, indent="    ") for rule in exercise.stop_rules]
+    if program.left_out:
+        lines += ["", "Left out for now:"]
+        lines += [_wrap(f"{item.name}: {item.reason}") for item in program.left_out]
+    return "\n".join(lines)
