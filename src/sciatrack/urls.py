@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("exercises/", include("sciatrack.library.urls")),
     path("check/", include("sciatrack.care.urls")),
+    path("", include("sciatrack.care.program_urls")),
     path("accounts/", include("sciatrack.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

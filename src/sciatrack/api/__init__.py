@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from .exercises import router as exercises_router
+from .sessions import router as sessions_router
 from .triage import router as triage_router
 
 api = NinjaAPI(
@@ -13,3 +14,4 @@ api = NinjaAPI(
 )
 api.add_router("/exercises", exercises_router)
 api.add_router("/triage", triage_router)
+api.add_router("/sessions", sessions_router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from sciatrack.content.dosage_text import describe_dosage
 from sciatrack.content.loader import get_exercise, load_exercises
@@ -28,9 +28,9 @@ def list_exercises(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/{exercise_id}", summary="One exercise", response={200: dict[str, Any], 404: ErrorOut})
-def read_exercise(request: HttpRequest, exercise_id: str) -> tuple[int, Any]:
+def read_exercise(request: HttpRequest, exercise_id: str) -> Status[Any]:
     try:
-        return 200, exercise_out(get_exercise(exercise_id))
+        return Status(200, exercise_out(get_exercise(exercise_id)))
     except KeyError:
         known = ", ".join(EXERCISE_IDS)
-        return 404, {"detail": f"No exercise with id {exercise_id!r}. Known ids: {known}."}
+        return Status(404, {"detail": f"No exercise with id {exercise_id!r}. Known ids: {known}."})

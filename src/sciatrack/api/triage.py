@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from sciatrack.domain.intake import IntakeError, parse_intake
 from sciatrack.domain.triage import result_to_json, triage
@@ -59,8 +59,8 @@ INTAKE_BODY = {
 }
 
 
-def invalid(detail: str, problems: list[dict[str, str]]) -> tuple[int, dict[str, Any]]:
-    return 422, {"detail": detail, "problems": problems}
+def invalid(detail: str, problems: list[dict[str, str]]) -> Status[dict[str, Any]]:
+    return Status(422, {"detail": detail, "problems": problems})
 
 
 @router.post(
@@ -71,7 +71,7 @@ def invalid(detail: str, problems: list[dict[str, str]]) -> tuple[int, dict[str,
     response={200: dict[str, Any], 422: InvalidIntakeOut},
     openapi_extra=INTAKE_BODY,
 )
-def triage_intake(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def triage_intake(request: HttpRequest) -> Status[dict[str, Any]]:
     try:
         data = json.loads(request.body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -82,4 +82,4 @@ def triage_intake(request: HttpRequest) -> tuple[int, dict[str, Any]]:
         problems = [{"field": p.field, "message": p.message} for p in error.problems]
         return invalid(f"The intake has {len(problems)} problem(s); nothing was triaged.", problems)
     result = triage(answers, emergency_number=settings.SCIATRACK_EMERGENCY_NUMBER)
-    return 200, result_to_json(result)
+    return Status(200, result_to_json(result))

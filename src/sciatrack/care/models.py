@@ -31,3 +31,62 @@ class Intake(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} · {self.tier} · {self.created:%Y-%m-%d %H:%M}"
+
+
+class Program(models.Model):
+    """A person's home exercise program, as built from an intake and then editable by a clinician.
+
+    ``exercises`` holds ``program_to_json(...)["exercises"]`` (id, dosage, ...); a clinician's change
+    replaces the dosage of one entry. The newest program of a patient is the current one.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey("accounts.Patient", on_delete=models.CASCADE, related_name="programs")
+    intake = models.ForeignKey(
+        Intake, null=True, blank=True, on_delete=models.SET_NULL, related_name="programs"
+    )
+    exercises = models.JSONField()
+    left_out = models.JSONField(default=list, blank=True)
+    pattern = models.CharField(max_length=20)
+    content_version = models.CharField(max_length=40)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["patient", "-created"])]
+
+    def __str__(self) -> str:
+        return f"{self.patient} · program of {self.created:%Y-%m-%d}"
+
+
+class SessionLog(models.Model):
+    """One guided session as the browser or the terminal reported it; stored once per idempotency key."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey("accounts.Patient", on_delete=models.CASCADE, related_name="session_logs")
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="session_logs"
+    )
+    idempotency_key = models.UUIDField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    pain_before = models.PositiveSmallIntegerField()
+    pain_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    # session_log_to_json(...)["exercises"]: id, status, reps/holds done, seconds, symptoms, stop_reason.
+    exercises = models.JSONField()
+    ended_early = models.BooleanField(default=False)
+    end_reason = models.CharField(max_length=500, blank=True)
+    # Some exercise spread the symptoms or a danger sign appeared: a clinician should look.
+    needs_review = models.BooleanField(default=False, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "idempotency_key"], name="one_log_per_idempotency_key")
+        ]
+        indexes = [models.Index(fields=["patient", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.patient} · session {self.started_at:%Y-%m-%d %H:%M}"

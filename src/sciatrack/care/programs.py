@@ -1,0 +1,150 @@
+"""A person's current program and session logs: the Django side of ``domain.programs`` and sessions.
+
+The current program always follows the person's newest safety check: if that check rules out exercise,
+there is no program, whatever older programs exist. Signed-in patients get their program stored (so a
+clinician can change it later); anyone else gets the program of the check in their browser session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from sciatrack.accounts.models import Patient
+from sciatrack.content.loader import load_exercises
+from sciatrack.content.schema import Dosage
+from sciatrack.content.version import content_version
+from sciatrack.domain import programs as domain
+from sciatrack.domain.differential import Pattern
+from sciatrack.domain.intake import IntakeError, parse_intake
+from sciatrack.domain.session_log import ExerciseStatus, SessionLog, session_log_to_json
+
+from . import checking, steps
+from .models import Intake, Program
+from .models import SessionLog as SessionLogRecord
+
+
+@dataclass(frozen=True)
+class Current:
+    """What the program page shows: a program, or the result that rules one out, or nothing yet."""
+
+    program: domain.Program | None
+    record: Program | None
+    result: dict[str, Any] | None  # result_to_json of the check the program follows
+
+    @property
+    def has_check(self) -> bool:
+        return self.result is not None
+
+
+def create_program(intake: Intake) -> Program | None:
+    """Store the program for a saved check; None when its tier does not allow exercise."""
+    answers = parse_intake(intake.answers)
+    program = domain.build_program(answers)
+    document = domain.program_to_json(program)
+    if document is None:
+        return None
+    return Program.objects.create(
+        patient=intake.patient,
+        intake=intake,
+        exercises=document["exercises"],
+        left_out=document["left_out"],
+        pattern=document["pattern"],
+        content_version=content_version(),
+    )
+
+
+def from_record(record: Program) -> domain.Program:
+    """The domain program of a stored one, with its stored (possibly clinician-changed) dosages."""
+    library = load_exercises()
+    exercises = tuple(
+        domain.program_exercise(library[item["id"]], Dosage.model_validate(item["dosage"]))
+        for item in record.exercises
+        if item["id"] in library
+    )
+    left_out = tuple(
+        domain.LeftOut(item["id"], item["name"], item["rule"], item["reason"]) for item in record.left_out
+    )
+    return domain.Program(exercises, left_out, Pattern(record.pattern))
+
+
+def _from_session(request: HttpRequest) -> Current:
+    state = checking.load(request)
+    if steps.first_unanswered(state) is not None:
+        return Current(None, None, None)
+    try:
+        outcome = checking.evaluate(state)
+        program = domain.build_program(parse_intake(outcome.answers))
+    except (IntakeError, ValueError):
+        return Current(None, None, None)
+    return Current(program, None, outcome.result)
+
+
+def current(request: HttpRequest) -> Current:
+    """The program of the person's newest check (stored for a patient, else from the session)."""
+    patient = checking.patient_of(request)
+    intake = patient.intakes.first() if patient else None
+    if intake is None:
+        return _from_session(request)
+    if intake.tier not in ("routine", "self_care"):
+        return Current(None, None, intake.result)
+    record = intake.programs.first() or create_program(intake)
+    if record is None:
+        return Current(None, None, intake.result)
+    return Current(from_record(record), record, intake.result)
+
+
+def stopped_today(patient: Patient | None, today: date | None = None) -> dict[str, str]:
+    """Exercises a session stopped today for spreading symptoms: {exercise id: why}."""
+    if patient is None:
+        return {}
+    day = today or timezone.localdate()
+    stopped: dict[str, str] = {}
+    for log in patient.session_logs.filter(started_at__date=day):
+        for item in log.exercises:
+            if item.get("status") == ExerciseStatus.STOPPED.value:
+                stopped[item["id"]] = item.get("stop_reason", "")
+    return stopped
+
+
+def without(program: domain.Program, stopped: dict[str, str]) -> domain.Program:
+    """``program`` minus the exercises stopped today, which are listed as left out with the reason."""
+    kept = tuple(exercise for exercise in program.exercises if exercise.id not in stopped)
+    paused = tuple(
+        domain.LeftOut(exercise.id, exercise.name, "stopped-today", stopped[exercise.id])
+        for exercise in program.exercises
+        if exercise.id in stopped
+    )
+    return domain.Program(kept, program.left_out + paused, program.pattern)
+
+
+def store_log(patient: Patient, log: SessionLog, program: Program | None) -> tuple[SessionLogRecord, bool]:
+    """Store ``log`` once: a log with a key already stored for this patient returns the stored one."""
+    existing = SessionLogRecord.objects.filter(patient=patient, idempotency_key=log.idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    document = session_log_to_json(log)
+    try:
+        with transaction.atomic():
+            record = SessionLogRecord.objects.create(
+                patient=patient,
+                program=program,
+                idempotency_key=log.idempotency_key,
+                started_at=log.started_at,
+                finished_at=log.finished_at,
+                pain_before=log.pain_before,
+                pain_after=log.pain_after,
+                exercises=document["exercises"],
+                ended_early=log.ended_early,
+                end_reason=log.end_reason,
+                needs_review=log.red_flag or any(item.needs_review for item in log.exercises),
+            )
+    except IntegrityError:
+        # The same log sent twice at once: the other request stored it first.
+        return SessionLogRecord.objects.get(patient=patient, idempotency_key=log.idempotency_key), False
+    return record, True

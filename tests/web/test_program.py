@@ -1,0 +1,218 @@
+"""The program page, the session page and ``POST /api/sessions``, with real accounts and database."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from sciatrack.accounts.models import Patient
+from sciatrack.care.models import Intake, Program, SessionLog
+from sciatrack.domain.intake import parse_intake
+from sciatrack.domain.triage import result_to_json, triage
+from web.test_check import walk
+
+pytestmark = pytest.mark.django_db
+
+VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "vignettes"
+
+
+def vignette(name: str) -> dict[str, Any]:
+    return json.loads((VIGNETTES / f"{name}.json").read_text())["answers"]
+
+
+def make_intake(patient: Patient, name: str) -> Intake:
+    answers = parse_intake(vignette(name))
+    result = triage(answers)
+    return Intake.objects.create(
+        patient=patient,
+        answers=answers.to_json(),
+        result=result_to_json(result),
+        tier=result.tier.value,
+        content_version="test",
+    )
+
+
+@pytest.fixture
+def alice() -> Patient:
+    user = User.objects.create_user("alice", password="a long test password")
+    return Patient.objects.create(user=user, display_name="Alice")
+
+
+@pytest.fixture
+def alice_client(client: Client, alice: Patient) -> Client:
+    assert alice.user is not None
+    client.force_login(alice.user)
+    return client
+
+
+def a_log(**changes: Any) -> dict[str, Any]:
+    log = {
+        "idempotency_key": str(uuid.uuid4()),
+        "started_at": "2026-11-25T08:00:00+00:00",
+        "finished_at": "2026-11-25T08:20:00+00:00",
+        "pain_before": 6,
+        "pain_after": 4,
+        "exercises": [
+            {
+                "id": "mckenzie-extension",
+                "status": "done",
+                "reps_done": 10,
+                "holds_done": 10,
+                "symptoms": "moved_up",
+            },
+        ],
+    }
+    log.update(changes)
+    return log
+
+
+def post(client: Client, body: object) -> Any:
+    return client.post("/api/sessions", data=json.dumps(body), content_type="application/json")
+
+
+# The program page --------------------------------------------------------------------------------
+
+
+def test_it_asks_for_the_safety_check_before_any_program(client: Client) -> None:
+    response = client.get("/program/")
+    assert response.status_code == 200
+    assert "Start with the safety check" in response.content.decode()
+    assert "Start a guided session" not in response.content.decode()
+
+
+def test_it_shows_the_program_of_a_self_care_check_with_dosages(alice_client: Client, alice: Patient) -> None:
+    make_intake(alice, "disc-pattern-self-care")
+    page = alice_client.get("/program/").content.decode()
+    assert "McKenzie press-up on the elbows" in page
+    assert "10 times, hold 2 to 3 seconds, every waking hour" in page
+    assert "Start a guided session" in page
+    assert Program.objects.filter(patient=alice).count() == 1  # stored, so a clinician can change it
+
+
+def test_it_says_why_an_exercise_was_left_out(alice_client: Client, alice: Patient) -> None:
+    make_intake(alice, "stenosis-pattern-no-extension")
+    page = alice_client.get("/program/").content.decode()
+    assert "Left out for now" in page
+    assert "stenosis" in page
+    assert 'href="/exercises/mckenzie-extension/"' not in page
+
+
+def test_it_gives_no_program_and_no_session_after_an_emergency_check(
+    alice_client: Client, alice: Patient
+) -> None:
+    make_intake(alice, "disc-pattern-self-care")
+    alice_client.get("/program/")
+    make_intake(alice, "cauda-equina-bladder")  # the newest check wins over the older program
+    for url in ("/program/", "/session/"):
+        page = alice_client.get(url).content.decode()
+        assert "There is no exercise program for you" in page
+        assert "session-data" not in page
+        assert "/exercises/" not in page
+
+
+def test_it_builds_the_program_from_an_anonymous_check_in_the_session(client: Client) -> None:
+    walk(client, vignette("disc-pattern-self-care"))
+    page = client.get("/program/").content.decode()
+    assert "Start a guided session" in page
+    assert "to keep a log of your sessions" in page
+
+
+# The session page --------------------------------------------------------------------------------
+
+
+def test_it_embeds_the_session_plan_for_the_browser(alice_client: Client, alice: Patient) -> None:
+    make_intake(alice, "disc-pattern-self-care")
+    response = alice_client.get("/session/")
+    data = response.context["session_data"]
+    kinds = [step["kind"] for step in data["steps"]]
+    assert kinds[0] == "get_ready" and kinds[-1] == "done"
+    assert kinds.count("check") == len(data["exercises"]) == 7
+    assert data["save"] is True
+    assert data["program"] == str(Program.objects.get(patient=alice).uuid)
+    assert 'id="session-data"' in response.content.decode()
+
+
+def test_it_leaves_out_today_an_exercise_that_spread_symptoms(alice_client: Client, alice: Patient) -> None:
+    make_intake(alice, "disc-pattern-self-care")
+    stopped = {
+        "id": "mckenzie-extension",
+        "status": "stopped",
+        "symptoms": "spread_down",
+        "stop_reason": "Symptoms spread down the leg.",
+    }
+    from django.utils import timezone
+
+    now = timezone.now().isoformat()
+    assert post(alice_client, a_log(started_at=now, finished_at=now, exercises=[stopped])).status_code == 201
+    data = alice_client.get("/session/").context["session_data"]
+    assert "mckenzie-extension" not in data["exercises"]
+    assert "Stopped for today" in alice_client.get("/program/").content.decode()
+
+
+# POST /api/sessions ------------------------------------------------------------------------------
+
+
+def test_it_stores_a_log_once_per_idempotency_key(alice_client: Client, alice: Patient) -> None:
+    log = a_log()
+    first = post(alice_client, log)
+    again = post(alice_client, log)
+    assert first.status_code == 201 and again.status_code == 200
+    assert first.json()["uuid"] == again.json()["uuid"]
+    assert SessionLog.objects.filter(patient=alice).count() == 1
+    stored = SessionLog.objects.get()
+    assert stored.pain_before == 6 and stored.exercises[0]["reps_done"] == 10
+    assert stored.needs_review is False
+
+
+def test_it_marks_a_spreading_exercise_for_review(alice_client: Client) -> None:
+    exercise = {
+        "id": "glute-activation",
+        "status": "stopped",
+        "symptoms": "spread_down",
+        "stop_reason": "spread",
+    }
+    response = post(alice_client, a_log(exercises=[exercise]))
+    assert response.status_code == 201
+    assert response.json()["needs_review"] is True
+
+
+def test_it_refuses_a_bad_log_naming_every_field_and_stores_nothing(alice_client: Client) -> None:
+    body = a_log(pain_before=11, idempotency_key="again", exercises=[{"id": "yoga", "status": "maybe"}])
+    body["colour"] = "red"
+    response = post(alice_client, body)
+    assert response.status_code == 422
+    fields = {problem["field"] for problem in response.json()["problems"]}
+    assert {"pain_before", "idempotency_key", "exercises[0].id", "exercises[0].status", "colour"} <= fields
+    assert SessionLog.objects.count() == 0
+
+
+def test_it_refuses_a_stopped_exercise_without_a_reason(alice_client: Client) -> None:
+    response = post(alice_client, a_log(exercises=[{"id": "lift-off", "status": "stopped"}]))
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["field"] == "exercises[0].stop_reason"
+
+
+def test_it_refuses_someone_elses_program(alice_client: Client) -> None:
+    bob = Patient.objects.create(display_name="Bob")
+    make_intake(bob, "disc-pattern-self-care")
+    from sciatrack.care.programs import create_program
+
+    bobs = create_program(Intake.objects.get(patient=bob))
+    assert bobs is not None
+    response = post(alice_client, {**a_log(), "program": str(bobs.uuid)})
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["field"] == "program"
+
+
+def test_it_keeps_logs_only_for_signed_in_patients(client: Client) -> None:
+    assert post(client, a_log()).status_code == 401
+    User.objects.create_user("staff", password="a long test password")
+    client.login(username="staff", password="a long test password")
+    assert post(client, a_log()).status_code == 403
+    assert SessionLog.objects.count() == 0
