@@ -1,7 +1,9 @@
-"""The clinical vignettes of the shared contract, read where the project keeps them.
+"""The clinical vignettes of the shared contract, as the tests read them.
 
-They live in ``shared/vignettes`` beside the repository (``SCIATRACK_VIGNETTES`` overrides). A
-missing folder fails the tests loudly: the safety cases must never be skipped without notice.
+The repository keeps a copy in ``tests/data/vignettes`` so a clean clone tests itself anywhere;
+``SCIATRACK_VIGNETTES`` points at another folder (for example a newer ``shared/vignettes``).
+``test_triage_vignettes`` checks the copy against ``shared/vignettes`` beside the repository when that
+folder exists. A missing or empty folder fails loudly: the safety cases are never skipped unnoticed.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "vignettes"
+DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "vignettes"
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared" / "vignettes"
 
 
 def vignette_dir() -> Path:
@@ -24,3 +27,9 @@ def vignette_dir() -> Path:
 def load_vignettes() -> dict[str, dict[str, Any]]:
     """Every vignette by file stem, in name order."""
     return {path.stem: json.loads(path.read_text()) for path in sorted(vignette_dir().glob("*.json"))}
+
+
+def vignette_answers(name: str) -> dict[str, Any]:
+    """The intake answers of one vignette."""
+    answers: dict[str, Any] = load_vignettes()[name]["answers"]
+    return answers

@@ -1,7 +1,7 @@
 """Every vignette of the shared contract through the domain, unchanged.
 
-The vignettes are read from ``shared/vignettes`` beside the repository (``SCIATRACK_VIGNETTES``
-overrides, see ``tests/vignettes.py``); a missing folder fails collection instead of skipping.
+The vignettes are read from the repository's copy (``SCIATRACK_VIGNETTES`` overrides, see
+``tests/vignettes.py``); a missing folder fails collection instead of skipping.
 """
 
 from __future__ import annotations
@@ -13,15 +13,22 @@ import pytest
 
 from sciatrack.domain.intake import parse_intake
 from sciatrack.domain.triage import result_to_json, triage
-from vignettes import load_vignettes, vignette_dir
+from vignettes import DEFAULT_DIR, SHARED_DIR, load_vignettes, vignette_dir
 
 VIGNETTES = load_vignettes()
 
 
-def test_it_reads_the_vignettes_beside_the_repository_unless_told_otherwise() -> None:
-    default = Path(__file__).resolve().parents[3] / "shared" / "vignettes"
-    assert vignette_dir() == Path(os.environ.get("SCIATRACK_VIGNETTES", default))
+def test_it_reads_the_repository_copy_of_the_vignettes_unless_told_otherwise() -> None:
+    assert vignette_dir() == Path(os.environ.get("SCIATRACK_VIGNETTES", DEFAULT_DIR))
     assert len(VIGNETTES) >= 12
+
+
+def test_it_keeps_the_copy_of_the_vignettes_equal_to_the_shared_contract() -> None:
+    if not SHARED_DIR.is_dir():
+        pytest.skip(f"no shared contract beside the repository ({SHARED_DIR}) to compare the copy with")
+    shared = {path.name: path.read_bytes() for path in SHARED_DIR.glob("*.json")}
+    copied = {path.name: path.read_bytes() for path in DEFAULT_DIR.glob("*.json")}
+    assert copied == shared, "tests/data/vignettes differs from shared/vignettes: copy the new files over"
 
 
 def test_it_fails_loudly_when_the_vignettes_are_missing(

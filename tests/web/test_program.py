@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,15 +14,14 @@ from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Intake, Program, SessionLog
 from sciatrack.domain.intake import parse_intake
 from sciatrack.domain.triage import result_to_json, triage
+from vignettes import vignette_answers
 from web.test_check import walk
 
 pytestmark = pytest.mark.django_db
 
-VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "vignettes"
-
 
 def vignette(name: str) -> dict[str, Any]:
-    return json.loads((VIGNETTES / f"{name}.json").read_text())["answers"]
+    return vignette_answers(name)
 
 
 def make_intake(patient: Patient, name: str) -> Intake:
