@@ -80,7 +80,7 @@
 
   function render(step) {
     var exercise = step.exercise ? data.exercises[step.exercise] : null;
-    field("exercise").textContent = exercise ? exercise.name : "";
+    field("exercise").textContent = exercise ? exercise.name : "Today's session";
     field("title").textContent = step.title;
     field("rep").textContent = step.rep ? "Rep " + step.rep + " of " + step.reps + (step.side ? ", " + step.side + " leg" : "") : (step.side ? step.side + " leg" : "");
     field("how").textContent = step.kind === "position" && exercise ? exercise.start : (exercise ? exercise.dosage : "");

@@ -1,0 +1,149 @@
+"""A whole guided session in Chromium on a phone, with the page clock run fast by Playwright.
+
+The person signs in, rates their pain, plays every step, says on one exercise that the leg symptoms
+spread further down, and finishes. The log the page sends is checked in the database; so is the
+red-flag answer that ends a session. Screenshots go to ``var/screenshots/session-*.png``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
+from playwright.sync_api import Page, expect
+
+from sciatrack.accounts.models import Patient
+from sciatrack.care.models import SessionLog
+from sciatrack.domain.session_log import SYMPTOM_CHOICES, SymptomMovement
+from web.test_program import make_intake
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+AXE = Axe()
+PASSWORD = "a long test password"
+STOPPED_EXERCISE = "McKenzie"  # the second exercise of the disc-pattern program
+CLOCK_STEP_MS = 30_000
+
+
+def audit(page: Page, shot: str) -> None:
+    result = AXE.run(page)
+    assert result.violations_count == 0, f"{shot}\n{result.generate_report()}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"session-{shot}.png"), full_page=True)
+
+
+@pytest.fixture
+def alice() -> Patient:
+    user = User.objects.create_user("alice", password=PASSWORD)
+    patient = Patient.objects.create(user=user, display_name="Alice")
+    make_intake(patient, "disc-pattern-self-care")
+    return patient
+
+
+def sign_in_and_open_session(page: Page, base_url: str) -> None:
+    page.clock.install()
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").tap()
+    page.goto(f"{base_url}/session/")
+    expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
+
+
+def begin(page: Page, pain: str) -> None:
+    start = page.get_by_role("button", name="Start the session")
+    expect(start).to_be_disabled()
+    page.locator("[data-screen='before']").get_by_text(pain, exact=True).tap()
+    expect(start).to_be_enabled()
+    start.tap()
+
+
+def visible_screen(page: Page) -> str:
+    return page.locator(".session-screen:not([hidden])").first.get_attribute("data-screen") or ""
+
+
+def play(page: Page, answer_for: dict[str, SymptomMovement]) -> list[str]:
+    """Run the clock until the session asks for pain after (or a red flag ends it); answer every question.
+
+    Returns the exercise names asked about, in order.
+    """
+    asked: list[str] = []
+    shots = {"player", "question", "feedback"}
+    for _ in range(400):
+        screen = visible_screen(page)
+        if screen in shots:
+            shots.discard(screen)
+            audit(page, screen)
+        if screen == "player":
+            expect(page.locator("[data-field='count']")).not_to_be_empty()
+            page.clock.run_for(CLOCK_STEP_MS)
+        elif screen == "question":
+            name = page.locator("[data-field='question-exercise']").inner_text()
+            asked.append(name)
+            movement = next((move for key, move in answer_for.items() if key in name), SymptomMovement.SAME)
+            page.get_by_role("button", name=SYMPTOM_CHOICES[movement]).tap()
+        elif screen == "feedback":
+            page.get_by_role("button", name="Go on").tap()
+        else:
+            return asked
+    raise AssertionError(f"the session did not end; last screen {visible_screen(page)!r}")
+
+
+def test_it_plays_a_whole_session_and_logs_the_exercise_stopped_for_spreading(
+    live_server, phone_page: Page, alice: Patient
+) -> None:
+    page = phone_page
+    sign_in_and_open_session(page, live_server.url)
+    audit(page, "before")
+    begin(page, "6")
+    expect(page.locator("[data-field='title']")).not_to_be_empty()
+
+    asked = play(page, {STOPPED_EXERCISE: SymptomMovement.SPREAD_DOWN})
+    assert len(asked) == 7
+    assert visible_screen(page) == "after"
+    audit(page, "after")
+    page.locator("[data-screen='after']").get_by_text("3", exact=True).tap()
+    page.get_by_role("button", name="Finish").tap()
+    expect(page.get_by_role("heading", name="Session finished")).to_be_visible()
+    expect(page.locator("[data-field='saved']")).to_have_text("Saved to your log.")
+    expect(page.locator("[data-field='summary']")).to_contain_text("6 of 7 exercises done")
+    audit(page, "done")
+
+    log = SessionLog.objects.get(patient=alice)
+    assert (log.pain_before, log.pain_after, log.ended_early, log.needs_review) == (6, 3, False, True)
+    by_id = {item["id"]: item for item in log.exercises}
+    assert by_id["mckenzie-extension"]["status"] == "stopped"
+    assert by_id["mckenzie-extension"]["symptoms"] == "spread_down"
+    assert "clinician" in by_id["mckenzie-extension"]["stop_reason"]
+    assert by_id["mckenzie-extension"]["reps_done"] == 10
+    done = [item for item in log.exercises if item["status"] == "done"]
+    assert len(done) == 6 and all(item["symptoms"] == "same" for item in done)
+    assert by_id["hamstring-ball-release"]["seconds"] >= 120
+
+    # The stopped exercise stays out for the rest of the day, with the reason.
+    page.goto(f"{live_server.url}/session/")
+    expect(page.get_by_text("Left out today because they spread your symptoms earlier")).to_contain_text(
+        "McKenzie"
+    )
+
+
+def test_it_ends_the_session_with_emergency_advice_at_a_red_flag_answer(
+    live_server, phone_page: Page, alice: Patient
+) -> None:
+    page = phone_page
+    sign_in_and_open_session(page, live_server.url)
+    begin(page, "4")
+    asked = play(page, {"": SymptomMovement.RED_FLAG})
+    assert len(asked) == 1
+    expect(page.get_by_role("heading", name="Stop exercising now")).to_be_visible()
+    expect(page.get_by_role("link", name="911")).to_have_attribute("href", "tel:911")
+    audit(page, "red-flag")
+    expect(page.locator("[data-field='saved']")).to_have_text("Saved to your log.")
+    log = SessionLog.objects.filter(patient=alice).first()
+    assert log is not None and log.ended_early and log.needs_review
+    assert [item["status"] for item in log.exercises] == ["stopped"]
+    assert log.exercises[0]["symptoms"] == "red_flag"
