@@ -179,6 +179,20 @@ def cmd_session(args: argparse.Namespace) -> int:
     return run_session_command(args)
 
 
+def cmd_handout(args: argparse.Namespace) -> int:
+    """Write a printable handout of the home program (PDF, or HTML with --html)."""
+    from sciatrack.takehome_cli import run_handout_command
+
+    return run_handout_command(args)
+
+
+def cmd_reminders(args: argparse.Namespace) -> int:
+    """Write calendar reminders (.ics) for each exercise of the home program."""
+    from sciatrack.takehome_cli import run_reminders_command
+
+    return run_reminders_command(args)
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     """Run any Django management command, e.g. ``sciatrack manage createsuperuser``."""
     setup_django()
@@ -249,6 +263,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--speed", default="1", metavar="N", help="run N times faster, 1 to 1000 (default 1)"
     )
     add_emergency_number(session)
+
+    answers_help = "intake JSON file, or - for stdin"
+    handout = add("handout", cmd_handout)
+    handout.add_argument("--answers", required=True, metavar="FILE", help=answers_help)
+    handout.add_argument("--out", required=True, metavar="FILE", help="where to write: a .pdf (or .html)")
+    handout.add_argument("--html", action="store_true", help="write the HTML page instead of a PDF")
+    add_emergency_number(handout)
+
+    reminders = add("reminders", cmd_reminders)
+    reminders.add_argument("--answers", required=True, metavar="FILE", help=answers_help)
+    reminders.add_argument("--out", required=True, metavar="FILE", help="where to write the .ics file")
+    reminders.add_argument("--wake", required=True, metavar="HH:MM", help="when you usually get up")
+    reminders.add_argument("--sleep", required=True, metavar="HH:MM", help="when you usually go to bed")
+    reminders.add_argument("--days", default="28", metavar="N", help="how many days, 1 to 366 (default 28)")
+    reminders.add_argument("--start", metavar="YYYY-MM-DD", help="first day (default: today)")
+    reminders.add_argument(
+        "--tz", metavar="NAME", help="time zone, e.g. Europe/Berlin (default: your device's local time)"
+    )
+    add_emergency_number(reminders)
 
     manage = add("manage", cmd_manage)
     manage.add_argument("arguments", nargs=argparse.REMAINDER, help="the management command and its options")

@@ -147,3 +147,26 @@ def test_it_ends_the_session_with_emergency_advice_at_a_red_flag_answer(
     assert log is not None and log.ended_early and log.needs_review
     assert [item["status"] for item in log.exercises] == ["stopped"]
     assert log.exercises[0]["symptoms"] == "red_flag"
+
+
+def test_it_shows_the_program_its_handout_and_reminders_on_a_phone(
+    live_server, phone_page: Page, alice: Patient
+) -> None:
+    page = phone_page
+    sign_in_and_open_session(page, live_server.url)
+    page.goto(f"{live_server.url}/program/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your home program")
+    expect(page.locator(".program-item")).to_have_count(7)
+    audit(page, "program")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the program page scrolls sideways on a phone ({width} px)"
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download reminders (.ics)").tap()
+    calendar = Path(download.value.path()).read_text()
+    assert calendar.startswith("BEGIN:VCALENDAR") and calendar.count("BEGIN:VEVENT") >= 7
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Printable handout").tap()
+    expect(page.get_by_role("heading", name="McKenzie", exact=False).first).to_be_visible()
+    audit(page, "handout")

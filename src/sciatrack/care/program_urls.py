@@ -1,8 +1,11 @@
 from django.urls import path
 
-from . import program_views
+from . import handout_views, program_views
 
 urlpatterns = [
     path("program/", program_views.program_page, name="program"),
+    path("program/handout/", handout_views.handout_page, name="program-handout"),
+    path("program/handout.pdf", handout_views.handout_pdf, name="program-handout-pdf"),
+    path("program/reminders.ics", handout_views.reminders_ics, name="program-reminders"),
     path("session/", program_views.session_page, name="session"),
 ]

@@ -69,8 +69,7 @@ RESPONSES: dict[SymptomMovement, Response] = {
     ),
     SymptomMovement.RED_FLAG: Response(
         Action.END_SESSION,
-        "Stop exercising now. These can be signs of a problem that needs a doctor today: follow the advice "
-        "below.",
+        "What you noticed can be a sign of a problem that needs a doctor today: follow the advice below.",
         True,
     ),
 }
