@@ -1,9 +1,11 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Intake
+from .models import Intake, Program, SessionLog
+from .programs import exercise_problems
 
 
 @admin.register(Intake)
@@ -25,4 +27,61 @@ class IntakeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Intakes come from the check itself; a hand-made one would have no real triage behind it.
+        return False
+
+
+class ProgramForm(forms.ModelForm):
+    """The exercises JSON must stay playable: library ids and dosages the content schema accepts."""
+
+    class Meta:
+        model = Program
+        fields = ("exercises",)
+
+    def clean_exercises(self) -> Any:
+        exercises = self.cleaned_data["exercises"]
+        problems = exercise_problems(exercises)
+        if problems:
+            raise forms.ValidationError(problems)
+        return exercises
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    """Clinicians change a program's exercises or dosages here; the patient's pages use the change."""
+
+    form = ProgramForm
+    list_display = ("created", "patient", "pattern", "updated")
+    search_fields = ("patient__display_name", "uuid")
+    readonly_fields = (
+        "uuid",
+        "patient",
+        "intake",
+        "left_out",
+        "pattern",
+        "content_version",
+        "created",
+        "updated",
+    )
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A program starts from a safety check; clinicians adjust it rather than invent one.
+        return False
+
+
+@admin.register(SessionLog)
+class SessionLogAdmin(admin.ModelAdmin):
+    """Session logs as the guide reported them; the review filter finds stopped exercises and red flags."""
+
+    list_display = ("started_at", "patient", "pain_before", "pain_after", "ended_early", "needs_review")
+    list_filter = ("needs_review", "ended_early")
+    search_fields = ("patient__display_name", "uuid")
+    readonly_fields = [field.name for field in SessionLog._meta.fields]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A log records what happened; nobody edits it after the fact.
         return False

@@ -148,3 +148,36 @@ def store_log(patient: Patient, log: SessionLog, program: Program | None) -> tup
         # The same log sent twice at once: the other request stored it first.
         return SessionLogRecord.objects.get(patient=patient, idempotency_key=log.idempotency_key), False
     return record, True
+
+
+def exercise_problems(exercises: object) -> list[str]:
+    """Why a stored program's ``exercises`` list cannot be used, one line per problem; [] when it can.
+
+    Each entry needs an ``id`` of the library and a ``dosage`` the content schema accepts, so a
+    clinician's edit can never leave a program the guide cannot play.
+    """
+    from pydantic import ValidationError
+
+    if not isinstance(exercises, list) or not exercises:
+        return ["exercises: give a list with at least one exercise"]
+    library = load_exercises()
+    problems: list[str] = []
+    seen: set[str] = set()
+    for index, item in enumerate(exercises):
+        where = f"exercises[{index}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: each exercise is an object with id and dosage")
+            continue
+        exercise_id = item.get("id")
+        if exercise_id not in library:
+            problems.append(f"{where}.id: {exercise_id!r} is not an exercise; allowed: {', '.join(library)}")
+        elif exercise_id in seen:
+            problems.append(f"{where}.id: {exercise_id!r} appears twice")
+        seen.add(str(exercise_id))
+        try:
+            Dosage.model_validate(item.get("dosage"))
+        except ValidationError as error:
+            for detail in error.errors():
+                field = ".".join(str(part) for part in detail["loc"])
+                problems.append(f"{where}.dosage{'.' + field if field else ''}: {detail['msg']}")
+    return problems
