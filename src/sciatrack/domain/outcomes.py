@@ -1,0 +1,380 @@
+"""Progress over time: change from baseline, responders, recovery, centralization, adherence and the
+signals that tell a person to see a clinician (pure logic, no Django; when follow-ups are due is in
+:mod:`.follow_ups`).
+
+- A measure is one of the baseline scores: leg and back pain (the two NPRS items), the Sciatica
+  Bothersomeness Index, PEG and PSFS. Lower is better for all but PSFS; the direction and the minimal
+  important change come from ``content/questionnaires/`` through :func:`.scoring.important_change`.
+- A *responder* on a measure has improved by at least its minimal important change (for leg pain: down by
+  2 points or by 30% of the first rating, either is enough). PSFS is compared by its mean, which assumes
+  the person rates the same activities each time.
+- *Recovered* means leg pain 0 or 1.
+- The centralization trend compares how far down the leg symptoms reached in the first week of diary
+  entries with the last week (:func:`centralization_trend`).
+- Adherence counts guided sessions against the program's prescription (:func:`prescribed_sessions_per_week`).
+- Signals (:func:`signals`): *getting worse* (leg pain up by at least the NPRS point threshold over the
+  baseline), *spreading* (symptoms reaching further down the leg) and *not improving after 6 weeks*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from statistics import mean, median_low
+
+from sciatrack.content.rules_loader import get_questionnaire
+from sciatrack.content.schema import Frequency
+
+from .programs import Program
+from .scoring import Score, important_change
+
+RECOVERED_MAX = 1  # leg pain at or below this counts as recovered
+RECENT_DAYS = 7  # "the last week": the days, up to and including today, that current pain is averaged over
+MIN_RECENT_RATINGS = 3  # fewer diary ratings than this in the last week: fall back to a recent follow-up
+TREND_DAYS = 7  # the first and the last week of diary entries are compared
+MIN_TREND_ENTRIES = 3  # each of those weeks needs this many entries with a reach for a trend
+NOT_IMPROVING_WEEKS = 6
+
+
+class Measure(StrEnum):
+    LEG_PAIN = "leg_pain"
+    BACK_PAIN = "back_pain"
+    SBI = "sbi"
+    PEG = "peg"
+    PSFS = "psfs"
+
+
+QUESTIONNAIRE: dict[Measure, str] = {
+    Measure.LEG_PAIN: "nprs",
+    Measure.BACK_PAIN: "nprs",
+    Measure.SBI: "sbi",
+    Measure.PEG: "peg",
+    Measure.PSFS: "psfs",
+}
+NPRS_ITEM = {"leg_now": Measure.LEG_PAIN, "back_now": Measure.BACK_PAIN}
+LABEL: dict[Measure, str] = {
+    Measure.LEG_PAIN: "Leg pain",
+    Measure.BACK_PAIN: "Back pain",
+    Measure.SBI: "Sciatica bother score",
+    Measure.PEG: "Pain and daily-life score (PEG)",
+    Measure.PSFS: "Activity score",
+}
+
+
+class Direction(StrEnum):
+    BETTER = "better"
+    WORSE = "worse"
+    SAME = "same"
+    UNKNOWN = "unknown"  # no baseline or no follow-up for this measure
+
+
+class SymptomReach(StrEnum):
+    """How far from the spine the symptoms reach today, from none to the foot (in this order)."""
+
+    NONE = "none"
+    BACK = "back"
+    BUTTOCK = "buttock"
+    THIGH = "thigh"
+    BELOW_KNEE = "below_knee"
+    FOOT = "foot"
+
+    @property
+    def depth(self) -> int:
+        """0 for none up to 5 for the foot: bigger is further down the leg."""
+        return list(SymptomReach).index(self)
+
+
+class Trend(StrEnum):
+    CENTRALIZING = "centralizing"  # symptoms retreating toward the spine: a good sign
+    STABLE = "stable"
+    PERIPHERALIZING = "peripheralizing"  # spreading further down the leg
+    UNKNOWN = "unknown"  # too few entries to tell
+
+
+class SignalKind(StrEnum):
+    GETTING_WORSE = "getting_worse"
+    SPREADING = "spreading"
+    NOT_IMPROVING_6_WEEKS = "not_improving_6_weeks"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The measures answered on one day (the baseline or a follow-up); a measure not answered is None."""
+
+    day: date
+    leg_pain: float | None = None
+    back_pain: float | None = None
+    sbi: float | None = None
+    peg: float | None = None
+    psfs: float | None = None
+
+    def value(self, measure: Measure) -> float | None:
+        value: float | None = getattr(self, measure.value)
+        return value
+
+    @classmethod
+    def from_scores(cls, day: date, scores: Iterable[Score]) -> Assessment:
+        """An assessment from :func:`.scoring.score` results (NPRS gives leg and back pain)."""
+        values: dict[str, float | None] = {}
+        for result in scores:
+            if result.questionnaire_id == "nprs":
+                for item, rating in result.items:
+                    if item in NPRS_ITEM:
+                        values[NPRS_ITEM[item].value] = float(rating)
+            elif result.questionnaire_id in {m.value for m in Measure}:
+                values[result.questionnaire_id] = result.value
+        return cls(day, **values)
+
+
+@dataclass(frozen=True)
+class MeasureChange:
+    measure: Measure
+    baseline: float | None
+    latest: float | None  # from the most recent follow-up that answered this measure
+    baseline_day: date | None
+    latest_day: date | None
+    change: float | None  # latest - baseline: negative when the score went down
+    percent_change: float | None  # change as a percentage of the baseline; None when that is 0
+    responder: bool | None  # improved by at least the minimal important change; None when unknown
+    worsened: bool | None  # worse by at least the minimal important change; None when unknown
+    direction: Direction
+
+
+@dataclass(frozen=True)
+class DiaryEntry:
+    day: date
+    leg_pain: int | None = None  # 0 to 10
+    back_pain: int | None = None  # 0 to 10
+    reach: SymptomReach | None = None
+
+
+@dataclass(frozen=True)
+class WeekAdherence:
+    week_start: date
+    days: int  # days of this week counted so far (7 except in the current week)
+    done: int  # sessions done, at most the day's prescription counted per day
+    prescribed: int  # sessions prescribed for those days
+    ratio: float | None  # done / prescribed; None when nothing was prescribed
+
+
+@dataclass(frozen=True)
+class Signal:
+    kind: SignalKind
+    message: str
+    see_clinician: bool
+
+
+def measure_change(
+    measure: Measure, baseline: Assessment | None, follow_ups: Sequence[Assessment]
+) -> MeasureChange:
+    """How ``measure`` moved from ``baseline`` to the latest follow-up that answered it (follow-ups on or
+    before the baseline day are ignored). Unknown (None fields) without a baseline value or follow-up."""
+    start = baseline.value(measure) if baseline is not None else None
+    later = [
+        a for a in follow_ups if a.value(measure) is not None and (baseline is None or a.day > baseline.day)
+    ]
+    last = max(later, key=lambda a: a.day, default=None)
+    latest = last.value(measure) if last is not None else None
+    baseline_day = baseline.day if baseline is not None and start is not None else None
+    latest_day = last.day if last is not None else None
+    if start is None or latest is None:
+        return MeasureChange(
+            measure, start, latest, baseline_day, latest_day, None, None, None, None, Direction.UNKNOWN
+        )
+    judged = important_change(QUESTIONNAIRE[measure], start, latest)
+    change = latest - start
+    direction = (
+        Direction.BETTER
+        if judged.improvement > 0
+        else Direction.WORSE
+        if judged.improvement < 0
+        else Direction.SAME
+    )
+    return MeasureChange(
+        measure,
+        start,
+        latest,
+        baseline_day,
+        latest_day,
+        change,
+        None if start == 0 else change / start * 100,
+        judged.verdict == "important_improvement",
+        judged.verdict == "important_worsening",
+        direction,
+    )
+
+
+def measure_changes(baseline: Assessment | None, follow_ups: Sequence[Assessment]) -> list[MeasureChange]:
+    """:func:`measure_change` for every measure, in the order of :class:`Measure`."""
+    return [measure_change(measure, baseline, follow_ups) for measure in Measure]
+
+
+def recovered(leg_pain: float) -> bool:
+    """Whether a leg pain rating (0 to 10) counts as recovered: 0 or 1."""
+    if isinstance(leg_pain, bool) or not 0 <= leg_pain <= 10:
+        raise ValueError("leg pain must be a rating from 0 to 10")
+    return leg_pain <= RECOVERED_MAX
+
+
+def centralization_trend(entries: Iterable[DiaryEntry]) -> Trend:
+    """Compare the reach of the symptoms in the first ``TREND_DAYS`` days of entries with the last.
+
+    Only entries with a reach count. The two weeks must not overlap (at least 14 days from the first
+    entry to the last) and each needs ``MIN_TREND_ENTRIES`` entries, else the trend is unknown. Each week
+    is summed up by its median depth (the lower middle one for an even count), so one bad day does not
+    make a trend; a smaller median in the last week is centralizing, a bigger one peripheralizing.
+    """
+    reached = sorted((e for e in entries if e.reach is not None), key=lambda e: e.day)
+    if not reached:
+        return Trend.UNKNOWN
+    first, last = reached[0].day, reached[-1].day
+    if (last - first).days < 2 * TREND_DAYS - 1:
+        return Trend.UNKNOWN
+    early = [e.reach.depth for e in reached if e.reach and (e.day - first).days < TREND_DAYS]
+    recent = [e.reach.depth for e in reached if e.reach and (last - e.day).days < TREND_DAYS]
+    if len(early) < MIN_TREND_ENTRIES or len(recent) < MIN_TREND_ENTRIES:
+        return Trend.UNKNOWN
+    before, now = median_low(early), median_low(recent)
+    if now < before:
+        return Trend.CENTRALIZING
+    if now > before:
+        return Trend.PERIPHERALIZING
+    return Trend.STABLE
+
+
+def prescribed_sessions_per_week(program: Program | None) -> int:
+    """Guided sessions a week that the program asks for: 7 times the most ``times_per_day`` of any of its
+    exercises (one guided session runs every exercise once, so the exercise asked for most often sets the
+    count). Exercises done every waking hour add none: they are done on their own between sessions, which
+    the app does not count. A program of only such exercises asks for one session a day; no program, none."""
+    if program is None or not program.exercises:
+        return 0
+    per_day = [
+        e.dosage.times_per_day or 1
+        for e in program.exercises
+        if e.dosage.frequency is Frequency.TIMES_PER_DAY
+    ]
+    return 7 * max(per_day, default=1)
+
+
+def weekly_adherence(
+    session_days: Iterable[date], prescribed_per_week: int, start: date, today: date
+) -> list[WeekAdherence]:
+    """Sessions done against prescribed, week by week from ``start`` (the program's first day) to
+    ``today`` inclusive; ``session_days`` holds one date per session done (repeat a date for more).
+
+    A day counts at most its share of the prescription (``prescribed_per_week / 7``, rounded up), so
+    catching up five sessions in one evening does not make up for missed days; the current week is
+    prescribed only for its days so far. Sessions before ``start`` or after ``today`` are ignored."""
+    if prescribed_per_week < 0:
+        raise ValueError("prescribed_per_week cannot be negative")
+    per_day = -(-prescribed_per_week // 7)
+    counts: dict[date, int] = {}
+    for day in session_days:
+        if start <= day <= today:
+            counts[day] = counts.get(day, 0) + 1
+    weeks = []
+    week_start = start
+    while week_start <= today:
+        days = min(7, (today - week_start).days + 1)
+        prescribed = round(prescribed_per_week * days / 7)
+        done = sum(min(counts.get(week_start + timedelta(days=i), 0), per_day) for i in range(days))
+        done = min(done, prescribed)
+        weeks.append(
+            WeekAdherence(week_start, days, done, prescribed, done / prescribed if prescribed else None)
+        )
+        week_start += timedelta(days=7)
+    return weeks
+
+
+def current_leg_pain(
+    diary: Iterable[DiaryEntry], follow_ups: Sequence[Assessment], today: date
+) -> float | None:
+    """Leg pain now: the average diary rating of the last ``RECENT_DAYS`` days up to ``today`` when there
+    are at least ``MIN_RECENT_RATINGS``, else the leg pain of the latest follow-up taken in those days."""
+    since = today - timedelta(days=RECENT_DAYS - 1)
+    ratings = [e.leg_pain for e in diary if e.leg_pain is not None and since <= e.day <= today]
+    if len(ratings) >= MIN_RECENT_RATINGS:
+        return round(mean(ratings), 2)
+    recent = [a for a in follow_ups if a.leg_pain is not None and since <= a.day <= today]
+    last = max(recent, key=lambda a: a.day, default=None)
+    return last.leg_pain if last is not None else None
+
+
+GETTING_WORSE = (
+    "Your leg pain is clearly worse than when you started. Please book an appointment with a clinician "
+    "(your GP or physiotherapist) in the next few days. If you notice numbness between your legs, a change "
+    "in your bladder or bowels, or a leg getting weak, get medical help today."
+)
+SPREADING = (
+    "Your symptoms have been reaching further down your leg over the past weeks. Please ask a clinician "
+    "(your GP or physiotherapist) to check your exercises before you carry on with them."
+)
+NOT_IMPROVING = (
+    "It has been {weeks} weeks and your leg pain has not improved enough. That is a good time to ask a "
+    "clinician (your GP or physiotherapist) to review your care."
+)
+
+
+def signals(
+    baseline: Assessment | None,
+    follow_ups: Sequence[Assessment],
+    diary: Sequence[DiaryEntry],
+    today: date,
+) -> list[Signal]:
+    """The reasons, on ``today``, to see a clinician, each with a plain message; empty when there are none.
+
+    - getting worse: current leg pain (:func:`current_leg_pain`) is up on the baseline by at least the
+      NPRS point threshold (2). Only points count here: a percentage of a low first rating is a tiny
+      change (1 to 2 is 100%);
+    - spreading: the diary's centralization trend up to ``today`` is peripheralizing (no baseline needed);
+    - not improving: at least 6 weeks after the baseline, current leg pain (or, without a recent one, the
+      latest follow-up taken since the week-6 window opened) is not an important improvement. Getting
+      worse already says more, so both are never given together.
+    """
+    found: list[Signal] = []
+    start = baseline.leg_pain if baseline is not None else None
+    now = current_leg_pain(diary, follow_ups, today)
+    points = get_questionnaire("nprs").minimal_important_change.points
+    worse = start is not None and now is not None and points is not None and now - start >= points
+    if worse:
+        found.append(Signal(SignalKind.GETTING_WORSE, GETTING_WORSE, True))
+    if centralization_trend(e for e in diary if e.day <= today) is Trend.PERIPHERALIZING:
+        found.append(Signal(SignalKind.SPREADING, SPREADING, True))
+    if baseline is None or start is None or worse:
+        return found
+    six_weeks = baseline.day + timedelta(weeks=NOT_IMPROVING_WEEKS)
+    if today < six_weeks:
+        return found
+    if now is None:
+        late = [
+            a
+            for a in follow_ups
+            if a.leg_pain is not None and six_weeks - timedelta(days=7) <= a.day <= today
+        ]
+        now = max(late, key=lambda a: a.day).leg_pain if late else None
+    if now is not None and important_change("nprs", start, now).verdict != "important_improvement":
+        weeks = (today - baseline.day).days // 7
+        found.append(Signal(SignalKind.NOT_IMPROVING_6_WEEKS, NOT_IMPROVING.format(weeks=weeks), True))
+    return found
+
+
+def _day(day: date, year: int) -> str:
+    return f"{day.day} {day:%B}" + ("" if day.year == year else f" {day.year}")
+
+
+def summary_sentence(change: MeasureChange, today: date) -> str:
+    """One plain sentence, e.g. "Leg pain down from 7 to 3 since 12 May." (the year is given only when
+    it is not ``today``'s)."""
+    label = LABEL[change.measure]
+    if change.baseline is None or change.baseline_day is None:
+        return f"{label}: no starting score yet."
+    since = _day(change.baseline_day, today.year)
+    if change.latest is None:
+        return f"{label} was {change.baseline:g} on {since}; no check-in since then yet."
+    if change.change == 0:
+        return f"{label} unchanged at {change.latest:g} since {since}."
+    way = "down" if change.latest < change.baseline else "up"
+    return f"{label} {way} from {change.baseline:g} to {change.latest:g} since {since}."
