@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Intake, Program, SessionLog
+from .models import DiaryEntry, Intake, Program, SessionLog
 from .programs import exercise_problems
 
 
@@ -84,4 +84,17 @@ class SessionLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A log records what happened; nobody edits it after the fact.
+        return False
+
+
+@admin.register(DiaryEntry)
+class DiaryEntryAdmin(admin.ModelAdmin):
+    list_display = ("day", "patient", "leg_pain", "back_pain", "reach", "sleep")
+    list_filter = ("reach",)
+    search_fields = ("patient__display_name",)
+    readonly_fields = [field.name for field in DiaryEntry._meta.fields]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The diary is the person's own account of their days.
         return False

@@ -90,3 +90,28 @@ class SessionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} · session {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class DiaryEntry(models.Model):
+    """One day's check-in: leg and back pain, how far down the leg symptoms reach, sleep and a note.
+
+    One entry per patient and calendar day (in the site's time zone); the person can change it until
+    the day is over. ``reach`` holds a :class:`sciatrack.domain.outcomes.SymptomReach` value.
+    """
+
+    patient = models.ForeignKey("accounts.Patient", on_delete=models.CASCADE, related_name="diary")
+    day = models.DateField()
+    leg_pain = models.PositiveSmallIntegerField()
+    back_pain = models.PositiveSmallIntegerField()
+    reach = models.CharField(max_length=20)
+    sleep = models.CharField(max_length=20)
+    note = models.TextField(blank=True, max_length=500)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["patient", "day"], name="one_diary_entry_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.patient} · diary {self.day:%Y-%m-%d}"

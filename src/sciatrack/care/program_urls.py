@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import handout_views, program_views
+from . import diary, handout_views, program_views
 
 urlpatterns = [
     path("program/", program_views.program_page, name="program"),
@@ -8,4 +8,5 @@ urlpatterns = [
     path("program/handout.pdf", handout_views.handout_pdf, name="program-handout-pdf"),
     path("program/reminders.ics", handout_views.reminders_ics, name="program-reminders"),
     path("session/", program_views.session_page, name="session"),
+    path("diary/", diary.diary_page, name="diary"),
 ]

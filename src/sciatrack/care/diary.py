@@ -1,0 +1,138 @@
+"""The pain diary: a short daily check-in, one per day, which the person may change until the day ends.
+
+``/diary/`` shows today's form (filled in when today's entry exists) and the last two weeks. A bad
+answer re-shows the form with each problem named by its field and what is allowed; nothing is saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from sciatrack.domain.outcomes import SymptomReach
+
+from .checking import patient_of
+from .models import DiaryEntry
+
+PAIN_SCALE = tuple(range(11))
+RECENT_DAYS = 14
+REACH_CHOICES = {
+    SymptomReach.NONE: "No pain or tingling anywhere",
+    SymptomReach.BACK: "Only in my lower back",
+    SymptomReach.BUTTOCK: "Down to my buttock",
+    SymptomReach.THIGH: "Down to my thigh, above the knee",
+    SymptomReach.BELOW_KNEE: "Below my knee, into the calf",
+    SymptomReach.FOOT: "Down to my foot or toes",
+}
+REACH_TEXT = {reach.value: text for reach, text in REACH_CHOICES.items()}
+SLEEP_CHOICES = {
+    "undisturbed": "Pain did not wake me",
+    "woke_once": "Pain woke me once",
+    "woke_often": "Pain woke me several times",
+}
+FIELD_LABELS = {
+    "leg_pain": "Leg pain",
+    "back_pain": "Back pain",
+    "reach": "How far down",
+    "sleep": "Sleep",
+    "note": "Note",
+}
+
+
+class DiaryForm(forms.Form):
+    """Today's answers; every error message says what is allowed."""
+
+    pain_error = {
+        "required": "choose a number from 0 to 10",
+        "invalid_choice": "choose a number from 0 to 10",
+    }
+    leg_pain = forms.TypedChoiceField(
+        choices=[(n, n) for n in PAIN_SCALE], coerce=int, error_messages=pain_error
+    )
+    back_pain = forms.TypedChoiceField(
+        choices=[(n, n) for n in PAIN_SCALE], coerce=int, error_messages=pain_error
+    )
+    reach = forms.ChoiceField(
+        choices=list(REACH_CHOICES.items()),
+        error_messages={
+            "required": "choose how far down the leg it reaches",
+            "invalid_choice": f"choose one of: {', '.join(REACH_CHOICES)}",
+        },
+    )
+    sleep = forms.ChoiceField(
+        choices=list(SLEEP_CHOICES.items()),
+        error_messages={
+            "required": "choose how you slept",
+            "invalid_choice": f"choose one of: {', '.join(SLEEP_CHOICES)}",
+        },
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        error_messages={"max_length": "keep the note to 500 characters (it has %(show_value)d)"},
+    )
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    label: str
+    message: str
+
+
+def problems_of(form: DiaryForm) -> list[Problem]:
+    return [
+        Problem(field, FIELD_LABELS[field], " ".join(str(message) for message in messages))
+        for field, messages in form.errors.items()
+    ]
+
+
+def _initial(entry: DiaryEntry | None) -> dict[str, Any]:
+    if entry is None:
+        return {}
+    return {name: getattr(entry, name) for name in FIELD_LABELS}
+
+
+@login_required
+def diary_page(request: HttpRequest) -> HttpResponse:
+    """Today's check-in (GET shows it, POST saves it and returns here) and the last two weeks."""
+    patient = patient_of(request)
+    if patient is None:
+        return render(request, "care/diary.html", {"no_patient": True})
+    today = timezone.localdate()
+    entries = list(patient.diary.filter(day__gte=today - timedelta(days=RECENT_DAYS - 1)))
+    todays = next((entry for entry in entries if entry.day == today), None)
+    if request.method == "POST":
+        form = DiaryForm(request.POST)
+        if form.is_valid():
+            DiaryEntry.objects.update_or_create(patient=patient, day=today, defaults=form.cleaned_data)
+            return redirect(f"{request.path}?saved=1")
+        status = 422
+    else:
+        form = DiaryForm(initial=_initial(todays))
+        status = 200
+    values = form.data if form.is_bound else form.initial
+    context = {
+        "form": form,
+        "today": today,
+        "todays": todays,
+        "saved": request.GET.get("saved") == "1" and todays is not None,
+        "problems": problems_of(form) if form.is_bound else [],
+        "problem_fields": set(form.errors) if form.is_bound else set(),
+        "values": {name: str(values.get(name, "")) for name in FIELD_LABELS},
+        "scale": [str(n) for n in PAIN_SCALE],
+        "reach_choices": [(value.value, text) for value, text in REACH_CHOICES.items()],
+        "sleep_choices": list(SLEEP_CHOICES.items()),
+        "entries": [
+            (entry, REACH_TEXT.get(entry.reach, entry.reach), SLEEP_CHOICES.get(entry.sleep, entry.sleep))
+            for entry in entries
+        ],
+    }
+    return render(request, "care/diary.html", context, status=status)
