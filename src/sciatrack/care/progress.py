@@ -1,0 +1,119 @@
+"""A person's progress, gathered from their stored records and judged by :mod:`sciatrack.domain.outcomes`.
+
+The first safety check is the baseline; every later check is a follow-up (it re-runs the danger-sign
+questions too, so a new flag there ends the program through the usual triage). The pain diary adds a
+daily leg and back pain reading, used for the plain-language summary and the signals, never for the
+responder status, which compares the questionnaires of the checks only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from sciatrack.accounts.models import Patient
+from sciatrack.domain import outcomes
+from sciatrack.domain.follow_ups import FollowUpDue, follow_up_schedule, next_follow_up
+from sciatrack.domain.outcomes import Assessment, Measure, MeasureChange, Signal, SymptomReach
+
+from .models import Intake, Program
+from .programs import from_record
+
+MEASURE_KEYS = {"sbi": Measure.SBI, "peg": Measure.PEG, "psfs": Measure.PSFS}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Everything the progress page, the report and the charts show for one person on ``today``."""
+
+    today: date
+    baseline: Assessment | None
+    follow_ups: tuple[Assessment, ...]
+    diary: tuple[outcomes.DiaryEntry, ...]
+    session_days: tuple[date, ...]
+    changes: tuple[MeasureChange, ...]  # per measure, baseline against the follow-up checks
+    leg_pain_summary: str  # baseline against the newest reading, diary included
+    schedule: tuple[FollowUpDue, ...]
+    next_due: FollowUpDue | None
+    adherence: tuple[outcomes.WeekAdherence, ...]
+    trend: outcomes.Trend
+    signals: tuple[Signal, ...]
+    recovered: bool | None
+    stopped_exercises: tuple[tuple[date, str, str], ...]  # (day, exercise id, why)
+
+    @property
+    def has_data(self) -> bool:
+        return self.baseline is not None
+
+
+def assessment_of(intake: Intake) -> Assessment:
+    """The measures one stored check recorded, on its local calendar day."""
+    measures: dict[str, Any] = intake.measures or {}
+    nprs = measures.get("nprs") or {}
+    values: dict[str, float | None] = {
+        "leg_pain": _number(nprs.get("leg_now")),
+        "back_pain": _number(nprs.get("back_now")),
+    }
+    for key, measure in MEASURE_KEYS.items():
+        entry = measures.get(key) or {}
+        values[measure.value] = None if entry.get("skipped") else _number(entry.get("score"))
+    return Assessment(timezone.localdate(intake.created), **values)
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def progress_of(patient: Patient, today: date | None = None) -> Progress:
+    """The patient's progress up to ``today`` (the local date by default), in a fixed number of queries."""
+    today = today or timezone.localdate()
+    intakes = list(patient.intakes.order_by("created"))
+    assessments = [assessment_of(intake) for intake in intakes]
+    baseline = assessments[0] if assessments else None
+    follow_ups = tuple(assessments[1:])
+    diary = tuple(
+        outcomes.DiaryEntry(entry.day, entry.leg_pain, entry.back_pain, SymptomReach(entry.reach))
+        for entry in patient.diary.order_by("day")
+    )
+    logs = list(patient.session_logs.order_by("started_at").only("started_at", "exercises"))
+    session_days = tuple(timezone.localdate(log.started_at) for log in logs)
+    stopped = tuple(
+        (timezone.localdate(log.started_at), item["id"], item.get("stop_reason", ""))
+        for log in logs
+        for item in log.exercises
+        if item.get("status") == "stopped"
+    )
+    record: Program | None = patient.programs.first()
+    program = from_record(record) if record is not None else None
+    schedule: tuple[FollowUpDue, ...] = ()
+    adherence: tuple[outcomes.WeekAdherence, ...] = ()
+    if baseline is not None:
+        schedule = tuple(follow_up_schedule(baseline.day, today, [a.day for a in follow_ups]))
+        per_week = outcomes.prescribed_sessions_per_week(program)
+        # Sessions are asked for from the first check on: that is when the first program was offered.
+        adherence = tuple(outcomes.weekly_adherence(session_days, per_week, baseline.day, today))
+    readings = sorted(
+        [*follow_ups, *(Assessment(e.day, e.leg_pain, e.back_pain) for e in diary)], key=lambda a: a.day
+    )
+    leg_now = outcomes.current_leg_pain(diary, follow_ups, today)
+    return Progress(
+        today=today,
+        baseline=baseline,
+        follow_ups=follow_ups,
+        diary=diary,
+        session_days=session_days,
+        changes=tuple(outcomes.measure_changes(baseline, follow_ups)),
+        leg_pain_summary=outcomes.summary_sentence(
+            outcomes.measure_change(Measure.LEG_PAIN, baseline, readings), today
+        ),
+        schedule=schedule,
+        next_due=next_follow_up(schedule),
+        adherence=adherence,
+        trend=outcomes.centralization_trend(diary),
+        signals=tuple(outcomes.signals(baseline, follow_ups, diary, today)),
+        recovered=outcomes.recovered(leg_now) if leg_now is not None else None,
+        stopped_exercises=stopped,
+    )
