@@ -186,6 +186,13 @@ def cmd_handout(args: argparse.Namespace) -> int:
     return run_handout_command(args)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write a patient's progress report for their clinician (PDF), or their data (CSV)."""
+    from sciatrack.report_cli import run_report_command
+
+    return run_report_command(args)
+
+
 def cmd_reminders(args: argparse.Namespace) -> int:
     """Write calendar reminders (.ics) for each exercise of the home program."""
     from sciatrack.takehome_cli import run_reminders_command
@@ -270,6 +277,12 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("--out", required=True, metavar="FILE", help="where to write: a .pdf (or .html)")
     handout.add_argument("--html", action="store_true", help="write the HTML page instead of a PDF")
     add_emergency_number(handout)
+
+    report = add("report", cmd_report)
+    report.add_argument("--patient", required=True, metavar="ID", help="patient id, UUID or username")
+    report.add_argument(
+        "--out", required=True, metavar="FILE", help="where to write: a .pdf report or .csv data"
+    )
 
     reminders = add("reminders", cmd_reminders)
     reminders.add_argument("--answers", required=True, metavar="FILE", help=answers_help)
