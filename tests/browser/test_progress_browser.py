@@ -1,0 +1,42 @@
+"""The demo patient's progress page on a phone and a laptop: readable charts, tables, and no axe issues."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from browser.test_session_browser import audit
+from sciatrack.demo import DEMO_PASSWORD, load_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in_as_demo_patient(page: Page, base_url: str) -> None:
+    list(load_demo())
+    page.goto(f"{base_url}/accounts/login/?next=/progress/")
+    page.get_by_label("Username").fill("patient")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.mark.parametrize("viewport", ["phone", "laptop"])
+def test_it_shows_the_demo_patients_progress(
+    live_server, phone_page: Page, laptop_page: Page, viewport: str
+) -> None:
+    page = phone_page if viewport == "phone" else laptop_page
+    sign_in_as_demo_patient(page, live_server.url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("My progress")
+    expect(page.locator(".progress__summary")).to_contain_text("Leg pain down from")
+    charts = page.get_by_role("img")
+    assert charts.count() >= 4
+    first = charts.first
+    box = first.bounding_box()
+    assert box is not None and box["width"] >= 300, f"the chart is too small to read ({box})"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport_width = page.viewport_size["width"] if page.viewport_size else 0
+    assert width <= viewport_width, f"the page scrolls sideways ({width} px)"
+
+    page.get_by_text("Show the numbers").first.click()
+    expect(page.locator("details[open] table")).to_be_visible()
+    audit(page, f"progress-{viewport}")
