@@ -164,3 +164,20 @@ def test_it_gives_no_report_to_an_account_without_a_patient_record(client: Clien
     client.force_login(User.objects.create_user("staff", password="a long test password"))
     assert client.get("/progress/report.pdf").status_code == 404
     assert client.get("/progress/data.csv").status_code == 404
+
+
+@time_machine.travel(NOON, tick=False)
+def test_it_pauses_the_program_when_a_follow_up_finds_a_danger_sign(
+    alice_client: Client, alice: Patient
+) -> None:
+    check(alice, BASELINE_DAY, leg=6, back=3, sbi=None)
+    follow_up = make_intake(alice, "cauda-equina-bladder")
+    assert follow_up.tier == "emergency"
+
+    program = alice_client.get("/program/").content.decode()
+    assert "There is no exercise program for you until a clinician has seen you" in program
+    assert "Start a guided session" not in program
+    session = alice_client.get("/session/").content.decode()
+    assert 'id="session-data"' not in session
+    progress = alice_client.get("/progress/").content.decode()
+    assert "Your exercise program is paused" in progress

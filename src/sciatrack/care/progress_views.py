@@ -73,6 +73,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
     if patient is None:
         return render(request, "care/progress.html", {"no_patient": True})
     progress = progress_of(patient)
+    latest = patient.intakes.first()
     names = {exercise_id: exercise.name for exercise_id, exercise in load_exercises().items()}
     context = {
         "progress": progress,
@@ -80,6 +81,8 @@ def progress_page(request: HttpRequest) -> HttpResponse:
         "changes": [
             (LABEL[change.measure], change) for change in progress.changes if change.baseline is not None
         ],
+        # A follow-up check that found a danger sign pauses the program until a clinician has seen them.
+        "paused": latest is not None and latest.tier not in ("routine", "self_care"),
         "open_follow_up": progress.next_due is not None
         and progress.next_due.status in (FollowUpStatus.DUE, FollowUpStatus.OVERDUE),
         "stopped": [
