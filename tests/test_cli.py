@@ -66,7 +66,7 @@ def test_it_loads_the_demo_twice_without_duplicates_into_a_wal_database(tmp_path
     with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
         usernames = sorted(row[0] for row in db.execute("select username from auth_user"))
         journal_mode = db.execute("pragma journal_mode").fetchone()[0]
-    assert usernames == ["admin", "clinician", "patient"]
+    assert usernames == ["admin", "clinician", "nora", "patient", "sam", "wes"]
     assert journal_mode == "wal"
 
 

@@ -1,6 +1,9 @@
-"""Demo data: a clinic, a clinician, a patient and an admin with published passwords.
+"""Demo data: a clinic, a clinician, four patients and an admin with published passwords.
 
-Built in code and safe to run again: existing records are found, not duplicated.
+Each patient gets twelve weeks (the worsening one eight) of seeded history from
+:mod:`sciatrack.demo_histories`: "patient" is the responder, "sam" the slow responder, "wes" the
+worsening case flagged for review, "nora" the one who stopped her sessions. Built in code and safe to run
+again: existing records are found, not duplicated, and a patient with a check keeps their history.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from sciatrack.accounts.models import Clinic, Clinician, Patient
+from sciatrack.demo_histories import PERSONAS, add_history, describe
 
 DEMO_PASSWORD = "sciatrack-demo"
 
@@ -47,9 +51,11 @@ def load_demo() -> Iterator[str]:
     )
     yield f"{'created' if created else 'kept'} clinician: clinician / {DEMO_PASSWORD}"
 
-    patient_user, created = demo_user("patient", "Pat", "Lee")
-    patient, _ = Patient.objects.get_or_create(
-        user=patient_user, defaults={"clinic": clinic, "display_name": "Pat Lee"}
-    )
-    patient.clinicians.add(clinician)
-    yield f"{'created' if created else 'kept'} patient: patient / {DEMO_PASSWORD}"
+    for persona in PERSONAS:
+        patient_user, created = demo_user(persona.username, persona.first_name, persona.last_name)
+        patient, _ = Patient.objects.get_or_create(
+            user=patient_user, defaults={"clinic": clinic, "display_name": persona.display_name}
+        )
+        patient.clinicians.add(clinician)
+        yield f"{'created' if created else 'kept'} patient: {persona.username} / {DEMO_PASSWORD}"
+        yield describe(persona, add_history(patient, persona))

@@ -123,27 +123,32 @@ def without(program: domain.Program, stopped: dict[str, str]) -> domain.Program:
     return domain.Program(kept, program.left_out + paused, program.pattern)
 
 
+def log_record(patient: Patient, log: SessionLog, program: Program | None) -> SessionLogRecord:
+    """An unsaved record of ``log``, flagged for review when symptoms spread or a red flag came up."""
+    return SessionLogRecord(
+        patient=patient,
+        program=program,
+        idempotency_key=log.idempotency_key,
+        started_at=log.started_at,
+        finished_at=log.finished_at,
+        pain_before=log.pain_before,
+        pain_after=log.pain_after,
+        exercises=session_log_to_json(log)["exercises"],
+        ended_early=log.ended_early,
+        end_reason=log.end_reason,
+        needs_review=log.red_flag or any(item.needs_review for item in log.exercises),
+    )
+
+
 def store_log(patient: Patient, log: SessionLog, program: Program | None) -> tuple[SessionLogRecord, bool]:
     """Store ``log`` once: a log with a key already stored for this patient returns the stored one."""
     existing = SessionLogRecord.objects.filter(patient=patient, idempotency_key=log.idempotency_key).first()
     if existing is not None:
         return existing, False
-    document = session_log_to_json(log)
+    record = log_record(patient, log, program)
     try:
         with transaction.atomic():
-            record = SessionLogRecord.objects.create(
-                patient=patient,
-                program=program,
-                idempotency_key=log.idempotency_key,
-                started_at=log.started_at,
-                finished_at=log.finished_at,
-                pain_before=log.pain_before,
-                pain_after=log.pain_after,
-                exercises=document["exercises"],
-                ended_early=log.ended_early,
-                end_reason=log.end_reason,
-                needs_review=log.red_flag or any(item.needs_review for item in log.exercises),
-            )
+            record.save(force_insert=True)
     except IntegrityError:
         # The same log sent twice at once: the other request stored it first.
         return SessionLogRecord.objects.get(patient=patient, idempotency_key=log.idempotency_key), False
