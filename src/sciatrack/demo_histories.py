@@ -192,7 +192,7 @@ def _store_check(patient: Patient, persona: Persona, day: int, when: datetime, r
     Intake.objects.filter(pk=intake.pk).update(created=when)
     program = create_program(intake)
     if program is not None:
-        Program.objects.filter(pk=program.pk).update(created=when)
+        Program.objects.filter(pk=program.pk).update(created=when, updated=when)
     return intake
 
 

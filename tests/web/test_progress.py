@@ -138,6 +138,7 @@ def test_it_makes_a_pdf_report_for_the_clinician(alice_client: Client, history: 
     assert "Progress report: Alice" in text
     assert "Leg pain down from 7 to 3" in text
     assert "Home program" in text and "Hamstring release with a ball" in text
+    assert "last changed" not in text  # nobody has adjusted this program
     assert "Exercises stopped during sessions" in text and "It spread down the leg." in text
     assert "Sciatica bother score" in text
 
