@@ -156,11 +156,9 @@ def test_it_reports_a_missing_questionnaire_folder(copy: Path) -> None:
 
 
 def patient_facing_files() -> list[Path]:
-    """Content and templates a person reads."""
-    files = [CONTENT_DIR / "triage_rules.yaml", CONTENT_DIR / "conditions.yaml"]
-    files += [CONTENT_DIR / "program_rules.yaml", *sorted((CONTENT_DIR / "exercises").glob("*.yaml"))]
-    files += sorted((CONTENT_DIR / "questionnaires").glob("*.yaml"))
-    return files + sorted((CONTENT_DIR.parent / "templates").rglob("*.html"))
+    """Everything in the package that can carry words a person reads: content, templates, code, scripts."""
+    package = CONTENT_DIR.parent
+    return sorted(path for suffix in ("yaml", "html", "py", "js") for path in package.rglob(f"*.{suffix}"))
 
 
 def test_it_copies_no_sentence_from_the_source_articles() -> None:
