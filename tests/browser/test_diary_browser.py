@@ -49,3 +49,19 @@ def test_it_takes_todays_check_in_from_the_home_page(live_server, phone_page: Pa
     entry = DiaryEntry.objects.get(patient=patient)
     assert (entry.leg_pain, entry.back_pain, entry.reach, entry.sleep) == (5, 2, "thigh", "undisturbed")
     assert entry.note == "Better after the walk"
+
+
+def test_it_reaches_the_account_page_from_the_header(live_server, phone_page: Page) -> None:
+    user = User.objects.create_user("alice", password=PASSWORD)
+    Patient.objects.create(user=user, display_name="Alice")
+    page = phone_page
+    page.goto(f"{live_server.url}/accounts/login/?next=/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").tap()
+    with page.expect_navigation():
+        page.get_by_role("link", name="My account: signed in as Alice").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My account")
+    expect(page.get_by_role("button", name="Delete my account and all my data")).to_be_visible()
+    audit(page, "account")

@@ -1,10 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import own_data, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
+    path("", own_data.account_page, name="account"),
+    path("my-data.json", own_data.my_data, name="my-data"),
+    path("delete/", own_data.delete_my_account, name="delete-account"),
 ]
