@@ -51,6 +51,16 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
+def watch_content_security_policy(page):  # type: ignore[no-untyped-def]
+    """Collect every console report of something our Content-Security-Policy refused."""
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return blocked
+
+
 @pytest.fixture
 def phone_page(browser):  # type: ignore[no-untyped-def]
     """A page in a 390 x 844 phone viewport with touch, as on a common smartphone."""
@@ -58,13 +68,17 @@ def phone_page(browser):  # type: ignore[no-untyped-def]
         viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True
     )
     page = context.new_page()
+    blocked = watch_content_security_policy(page)
     yield page
     context.close()
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
 @pytest.fixture
 def laptop_page(browser):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1366, "height": 800})
     page = context.new_page()
+    blocked = watch_content_security_policy(page)
     yield page
     context.close()
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 PRINT_SETTINGS = (
     "import django, json; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'debug': s.DEBUG, 'key': s.SECRET_KEY, 'engine': s.DATABASES['default']['ENGINE'],"
@@ -60,3 +62,39 @@ def test_it_uses_postgres_from_database_url() -> None:
     result = settings_with({"DATABASE_URL": "postgres://someone@db.example:5432/care"})
     assert result.returncode == 0, result.stderr
     assert "postgresql" in result.stdout
+
+
+def test_it_documents_every_environment_variable_in_the_readme() -> None:
+    settings_source = (ROOT / "src" / "sciatrack" / "settings.py").read_text()
+    read = set(re.findall(r"""(?:environ\.get|env_bool|env_secret)\(\s*"([A-Z_]+)\"""", settings_source))
+    assert {"DEBUG", "SECRET_KEY", "DATABASE_URL"} <= read
+    documented = set(re.findall(r"^\| `([A-Z_]+)`", (ROOT / "README.md").read_text(), flags=re.MULTILINE))
+    assert read - documented == set(), "settings read from the environment but missing from README.md"
+
+
+def test_it_passes_djangos_deployment_checks_in_production() -> None:
+    # DJANGO_ALLOW_ASYNC_UNSAFE is the test suite's own (see conftest.py), never a deployment's.
+    unset = ("DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {k: v for k, v in os.environ.items() if k not in unset}
+    env = {
+        **base,
+        "DEBUG": "false",
+        "SECRET_KEY": "p" * 60 + "-a-long-random-enough-value",
+        "ALLOWED_HOSTS": "a.org",
+    }
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("sciatrack")),
+            "manage",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -118,3 +118,10 @@ def test_it_offers_a_skip_link_to_keyboard_users(live_server: Any, laptop_page: 
     expect(skip).to_be_in_viewport()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
+
+
+def test_it_renders_the_api_docs_under_the_content_security_policy(live_server, laptop_page: Page) -> None:
+    page = laptop_page
+    page.goto(f"{live_server.url}/api/docs")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    expect(page.get_by_text("/api/sessions").first).to_be_visible()

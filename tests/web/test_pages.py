@@ -173,3 +173,11 @@ def test_it_shows_the_signed_in_name_and_a_post_sign_out_form(client: Client) ->
     )
     assert form is not None and "csrfmiddlewaretoken" in form.group(1)
     assert 'href="/accounts/login/"' not in page
+
+
+def test_it_sends_a_content_security_policy_that_allows_no_inline_script(client: Client) -> None:
+    policy = client.get("/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["default-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
