@@ -210,7 +210,6 @@ def test_it_refuses_someone_elses_program(alice_client: Client) -> None:
 
 def test_it_keeps_logs_only_for_signed_in_patients(client: Client) -> None:
     assert post(client, a_log()).status_code == 401
-    User.objects.create_user("staff", password="a long test password")
-    client.login(username="staff", password="a long test password")
+    client.force_login(User.objects.create_user("staff", password="a long test password"))
     assert post(client, a_log()).status_code == 403
     assert SessionLog.objects.count() == 0
