@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sciatrack.accounts",
     "sciatrack.library",
     "sciatrack.care",
+    "sciatrack.clinic",
     "axes",
 ]
 

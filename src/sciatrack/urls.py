@@ -10,6 +10,7 @@ urlpatterns = [
     path("check/", include("sciatrack.care.urls")),
     path("", include("sciatrack.care.program_urls")),
     path("accounts/", include("sciatrack.accounts.urls")),
+    path("clinic/", include("sciatrack.clinic.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

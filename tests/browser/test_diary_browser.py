@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
+from browser.signing_in import sign_in
 from browser.test_session_browser import PASSWORD, audit
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import DiaryEntry
@@ -17,11 +18,7 @@ def test_it_takes_todays_check_in_from_the_home_page(live_server, phone_page: Pa
     user = User.objects.create_user("alice", password=PASSWORD)
     patient = Patient.objects.create(user=user, display_name="Alice")
     page = phone_page
-    page.goto(f"{live_server.url}/accounts/login/?next=/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").tap()
+    sign_in(page, live_server.url, "alice", PASSWORD)
 
     with page.expect_navigation():
         page.get_by_role("link", name="Today's pain diary").tap()
@@ -55,11 +52,7 @@ def test_it_reaches_the_account_page_from_the_header(live_server, phone_page: Pa
     user = User.objects.create_user("alice", password=PASSWORD)
     Patient.objects.create(user=user, display_name="Alice")
     page = phone_page
-    page.goto(f"{live_server.url}/accounts/login/?next=/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").tap()
+    sign_in(page, live_server.url, "alice", PASSWORD)
     with page.expect_navigation():
         page.get_by_role("link", name="My account: signed in as Alice").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("My account")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from browser.signing_in import sign_in
 from browser.test_session_browser import audit
 from sciatrack.demo import DEMO_PASSWORD, load_demo
 
@@ -13,11 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def sign_in_as_demo_patient(page: Page, base_url: str) -> None:
     list(load_demo())
-    page.goto(f"{base_url}/accounts/login/?next=/progress/")
-    page.get_by_label("Username").fill("patient")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    sign_in(page, base_url, "patient", DEMO_PASSWORD, "/progress/")
 
 
 @pytest.mark.parametrize("viewport", ["phone", "laptop"])
@@ -40,3 +37,20 @@ def test_it_shows_the_demo_patients_progress(
     page.get_by_text("Show the numbers").first.click()
     expect(page.locator("details[open] table")).to_be_visible()
     audit(page, f"progress-{viewport}")
+
+
+def test_it_shows_the_demo_clinician_their_patients_and_a_record(live_server, laptop_page: Page) -> None:
+    list(load_demo())
+    page = laptop_page
+    sign_in(page, live_server.url, "clinician", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Your clinic's patients").click()
+    rows = page.locator(".clinic-table tbody tr")
+    expect(rows).to_have_count(4)
+    expect(rows.first).to_contain_text("flagged for review")  # Wes, worsening, comes first
+    audit(page, "clinic-dashboard")
+    with page.expect_navigation():
+        rows.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wes Hartley")
+    expect(page.get_by_role("img").first).to_be_visible()
+    audit(page, "clinic-patient")

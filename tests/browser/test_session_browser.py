@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
+from browser.signing_in import sign_in
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import SessionLog
 from sciatrack.domain.session_log import SYMPTOM_CHOICES, SymptomMovement
@@ -45,11 +46,7 @@ def alice() -> Patient:
 
 def sign_in_and_open_session(page: Page, base_url: str) -> None:
     page.clock.install()
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").tap()
+    sign_in(page, base_url, "alice", PASSWORD)
     page.goto(f"{base_url}/session/")
     expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
 

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard_page, name="clinic-dashboard"),
+    path("audit/", views.audit_page, name="clinic-audit"),
+    path("patients/<uuid:patient_uuid>/", views.patient_page, name="clinic-patient"),
+    path("patients/<uuid:patient_uuid>/report.pdf", views.patient_report, name="clinic-patient-report"),
+]

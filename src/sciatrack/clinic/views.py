@@ -1,0 +1,105 @@
+"""Clinic pages: the dashboard of a clinic's patients, one patient's record, and the audit log.
+
+Every page checks the signed-in user through :mod:`.access`; a patient outside the user's clinic is a
+404, never a 403, so the pages do not reveal who is a patient elsewhere. Viewing or exporting a
+patient's record is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from sciatrack.care.progress import progress_of
+from sciatrack.care.progress_report import report_pdf_bytes
+from sciatrack.care.progress_views import progress_charts
+from sciatrack.content.loader import load_exercises
+from sciatrack.domain.outcomes import LABEL
+
+from . import access, dashboard
+from .models import AuditEvent
+
+PAGE_SIZE = 50
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "clinic/not_staff.html", status=403)
+
+
+@login_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    if not access.is_clinic_staff(request.user):
+        return _forbidden(request)
+    now = timezone.now()
+    patients = access.visible_patients(request.user)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        patients = patients.filter(display_name__icontains=query)
+    ordered = dashboard.annotated(patients, now, attention_only=request.GET.get("attention") == "1")
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_patients = list(dashboard.with_checks(ordered.filter(pk__in=[p.pk for p in page.object_list])))
+    context = {
+        "page": page,
+        "rows": dashboard.rows(page_patients, now),
+        "query": query,
+        "attention": request.GET.get("attention") == "1",
+        "clinician": access.clinician_of(request.user),
+    }
+    return render(request, "clinic/dashboard.html", context)
+
+
+@login_required
+def patient_page(request: HttpRequest, patient_uuid: str) -> HttpResponse:
+    if not access.is_clinic_staff(request.user):
+        return _forbidden(request)
+    patient = access.patient_for(request, patient_uuid)
+    access.record(request, patient, AuditEvent.Action.VIEW)
+    progress = progress_of(patient)
+    names = {exercise_id: exercise.name for exercise_id, exercise in load_exercises().items()}
+    latest = patient.intakes.first()
+    program = patient.programs.first()
+    context: dict[str, Any] = {
+        "patient": patient,
+        "progress": progress,
+        "latest": latest,
+        "program": program,
+        "program_exercises": [
+            (names.get(item["id"], item["id"]), item.get("dosage_text", ""))
+            for item in (program.exercises if program else [])
+        ],
+        "changes": [(LABEL[c.measure], c) for c in progress.changes if c.baseline is not None],
+        "charts": progress_charts(progress) if progress.has_data else [],
+        "sessions": list(patient.session_logs.all()[:20]),
+        "stopped": [(day, names.get(i, i), why) for day, i, why in progress.stopped_exercises],
+    }
+    return render(request, "clinic/patient.html", context)
+
+
+@login_required
+def patient_report(request: HttpRequest, patient_uuid: str) -> HttpResponse:
+    if not access.is_clinic_staff(request.user):
+        return _forbidden(request)
+    patient = access.patient_for(request, patient_uuid)
+    access.record(request, patient, AuditEvent.Action.EXPORT)
+    response = HttpResponse(report_pdf_bytes(patient), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="sciatrack-report-{patient.uuid}.pdf"'
+    return response
+
+
+@login_required
+def audit_page(request: HttpRequest) -> HttpResponse:
+    """The clinic's audit log, for clinic administrators (and site administrators: every clinic)."""
+    clinician = access.clinician_of(request.user)
+    if request.user.is_superuser:
+        events = AuditEvent.objects.all()
+    elif clinician is not None and clinician.role == clinician.Role.CLINIC_ADMIN:
+        events = AuditEvent.objects.filter(clinic=clinician.clinic)
+    else:
+        return _forbidden(request)
+    page = Paginator(events.order_by("-created", "-pk"), 100).get_page(request.GET.get("page"))
+    return render(request, "clinic/audit.html", {"page": page})

@@ -1,0 +1,184 @@
+"""Clinic pages: each clinic sees its own patients only, the urgent ones first, and every look is audited.
+
+Personas in the style of healthchecks' ``hc/test.py``: alice and amir are patients of Riverside, bea is a
+patient of Hillside; cleo is Riverside's clinician, hugo Hillside's, ada Riverside's clinic admin.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from sciatrack.accounts.models import Clinic, Clinician, Patient
+from sciatrack.care.models import SessionLog
+from sciatrack.care.programs import create_program
+from sciatrack.clinic.models import AuditEvent
+from web.test_program import make_intake
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a long test password"
+
+
+def patient(name: str, clinic: Clinic, vignette: str = "disc-pattern-self-care") -> Patient:
+    record = Patient.objects.create(
+        user=User.objects.create_user(name, password=PASSWORD), clinic=clinic, display_name=name.title()
+    )
+    intake = make_intake(record, vignette)
+    create_program(intake)
+    return record
+
+
+def clinician(name: str, clinic: Clinic, role: str = Clinician.Role.CLINICIAN) -> Client:
+    user = User.objects.create_user(name, password=PASSWORD)
+    Clinician.objects.create(user=user, clinic=clinic, role=role)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def riverside() -> Clinic:
+    return Clinic.objects.create(name="Riverside", slug="riverside")
+
+
+@pytest.fixture
+def hillside() -> Clinic:
+    return Clinic.objects.create(name="Hillside", slug="hillside")
+
+
+@pytest.fixture
+def alice(riverside: Clinic) -> Patient:
+    return patient("alice", riverside)
+
+
+@pytest.fixture
+def amir(riverside: Clinic) -> Patient:
+    """A Riverside patient whose latest check found a danger sign."""
+    return patient("amir", riverside, "cauda-equina-bladder")
+
+
+@pytest.fixture
+def bea(hillside: Clinic) -> Patient:
+    return patient("bea", hillside)
+
+
+@pytest.fixture
+def cleo(riverside: Clinic) -> Client:
+    return clinician("cleo", riverside)
+
+
+@pytest.fixture
+def hugo(hillside: Clinic) -> Client:
+    return clinician("hugo", hillside)
+
+
+@pytest.fixture
+def ada(riverside: Clinic) -> Client:
+    return clinician("ada", riverside, Clinician.Role.CLINIC_ADMIN)
+
+
+def test_it_lists_the_clinics_own_patients_with_danger_signs_first(
+    cleo: Client, alice: Patient, amir: Patient, bea: Patient
+) -> None:
+    page = cleo.get("/clinic/").content.decode()
+    assert "Patients of Riverside" in page
+    assert page.index("Amir") < page.index("Alice")  # alphabetically after, but a danger sign comes first
+    assert "Danger sign at the latest check" in page
+    assert "Bea" not in page
+
+
+def test_it_shows_a_flagged_session_and_filters_to_those_needing_attention(
+    cleo: Client, alice: Patient, amir: Patient
+) -> None:
+    SessionLog.objects.create(
+        patient=alice,
+        idempotency_key=uuid.uuid4(),
+        started_at=timezone.now() - timedelta(days=1),
+        finished_at=timezone.now() - timedelta(days=1),
+        pain_before=5,
+        exercises=[{"id": "lift-off", "status": "stopped", "stop_reason": "spread"}],
+        needs_review=True,
+    )
+    page = cleo.get("/clinic/?attention=1").content.decode()
+    assert "1 session flagged for review" in page
+    assert "Alice" in page and "Amir" in page
+    assert "Alice" not in cleo.get("/clinic/?q=ami").content.decode()
+
+
+def test_it_never_shows_another_clinics_patient(hugo: Client, alice: Patient) -> None:
+    assert "Alice" not in hugo.get("/clinic/").content.decode()
+    assert hugo.get(f"/clinic/patients/{alice.uuid}/").status_code == 404
+    assert hugo.get(f"/clinic/patients/{alice.uuid}/report.pdf").status_code == 404
+    assert not AuditEvent.objects.exists()
+
+
+def test_it_keeps_patients_and_visitors_out(client: Client, alice: Patient, bea: Patient) -> None:
+    assert client.get("/clinic/")["Location"].startswith("/accounts/login/")
+    assert client.get(f"/clinic/patients/{alice.uuid}/")["Location"].startswith("/accounts/login/")
+    assert alice.user is not None
+    client.force_login(alice.user)
+    assert client.get("/clinic/").status_code == 403
+    assert client.get(f"/clinic/patients/{alice.uuid}/").status_code == 403
+    assert client.get(f"/clinic/patients/{bea.uuid}/").status_code == 403
+    assert client.get("/clinic/audit/").status_code == 403
+
+
+def test_it_shows_a_patients_record_and_audits_each_look(cleo: Client, ada: Client, alice: Patient) -> None:
+    page = cleo.get(f"/clinic/patients/{alice.uuid}/").content.decode()
+    assert "<h1>Alice</h1>" in page
+    assert "Hamstring release with a ball" in page
+    report = cleo.get(f"/clinic/patients/{alice.uuid}/report.pdf")
+    assert report["Content-Type"] == "application/pdf"
+    events = list(
+        AuditEvent.objects.order_by("created", "pk").values_list("actor_name", "action", "patient_uuid")
+    )
+    assert events == [("cleo", "view", alice.uuid), ("cleo", "export", alice.uuid)]
+
+    audit = ada.get("/clinic/audit/").content.decode()
+    assert audit.count("cleo") == 2 and "Exported" in audit
+    assert cleo.get("/clinic/audit/").status_code == 403  # clinicians do not read the audit log
+
+
+def test_it_shows_a_clinic_admin_only_their_own_clinics_audit_log(
+    cleo: Client, hugo: Client, hillside: Clinic, alice: Patient
+) -> None:
+    cleo.get(f"/clinic/patients/{alice.uuid}/")
+    hillside_admin = clinician("hana", hillside, Clinician.Role.CLINIC_ADMIN)
+    assert "cleo" not in hillside_admin.get("/clinic/audit/").content.decode()
+
+
+def test_it_keeps_audit_events_append_only(cleo: Client, alice: Patient) -> None:
+    cleo.get(f"/clinic/patients/{alice.uuid}/")
+    event = AuditEvent.objects.get()
+    event.action = "change"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    assert AuditEvent.objects.get().action == "view"
+
+
+def test_it_lists_the_dashboard_in_the_same_number_of_queries_for_more_patients(
+    cleo: Client, riverside: Clinic
+) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert cleo.get("/clinic/").status_code == 200
+        return len(captured)
+
+    for index in range(3):
+        patient(f"p{index}", riverside)
+    few = queries()
+    for index in range(3, 15):
+        patient(
+            f"p{index}", riverside, "cauda-equina-bladder" if index % 4 == 0 else "disc-pattern-self-care"
+        )
+    assert queries() == few
