@@ -37,9 +37,9 @@ PUBLIC = {
 OWN = {
     "check-history", "program", "program-handout", "program-handout-pdf", "program-reminders", "session",
     "diary", "progress", "progress-report", "progress-csv", "account", "my-data", "delete-account",
-    "create_session_log",
+    "create_session_log", "create-token",
 }  # fmt: skip
-OWN_OBJECT = {"check-history-detail"}  # one of the person's own checks, by UUID
+OWN_OBJECT = {"check-history-detail", "revoke-token"}  # one of the person's own records, by id
 CLINIC_OBJECT = {"clinic-patient", "clinic-patient-report"}  # a patient of the clinician's clinic, by UUID
 CLINIC = {"clinic-dashboard", "clinic-audit"}
 POST_ONLY = {"delete-account", "create_session_log", "triage_intake", "logout"}

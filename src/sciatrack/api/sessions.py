@@ -1,9 +1,10 @@
 """``POST /api/sessions``: store the log of one guided session, once per idempotency key.
 
-The browser's session cookie authenticates (with its CSRF token); only a signed-in person with a
-patient record can keep a log. The body is checked by the domain's own parser, so the browser and the
-terminal guide are held to the same rules. A log whose ``idempotency_key`` is already stored for this
-person is not stored again: the answer is the stored log with status 200 instead of 201.
+The browser's session cookie authenticates (with its CSRF token), or a script's personal key
+(``Authorization: Bearer``); only a person with a patient record can keep a log. The body is checked
+by the domain's own parser, so the browser and the terminal guide are held to the same rules. A log
+whose ``idempotency_key`` is already stored for this person is not stored again: the answer is the
+stored log with status 200 instead of 201.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 
+from sciatrack.api.auth import TokenAuth
 from sciatrack.care import checking
 from sciatrack.care.models import Program
 from sciatrack.care.programs import store_log
@@ -47,7 +49,7 @@ def invalid(detail: str, problems: list[dict[str, str]]) -> Status[dict[str, Any
 
 @router.post(
     "",
-    auth=SessionAuth(),
+    auth=[SessionAuth(), TokenAuth()],
     summary="Store a session log",
     description="Stores what was done in one guided session. Sending the same idempotency_key again "
     "stores nothing and returns the stored log (200). Optional `program`: the uuid of the program followed.",
