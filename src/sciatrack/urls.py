@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from sciatrack import views
 from sciatrack.api import api
+from sciatrack.clinic.invitations import accept_invitation
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", include("sciatrack.care.program_urls")),
     path("accounts/", include("sciatrack.accounts.urls")),
     path("clinic/", include("sciatrack.clinic.urls")),
+    path("invite/<str:key>/", accept_invitation, name="accept-invitation"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -54,3 +54,13 @@ def test_it_shows_the_demo_clinician_their_patients_and_a_record(live_server, la
     expect(page.get_by_role("heading", level=1)).to_have_text("Wes Hartley")
     expect(page.get_by_role("img").first).to_be_visible()
     audit(page, "clinic-patient")
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="All patients").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Invite a patient").click()
+    page.get_by_label("Name").fill("Dora")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Make the invitation link").click()
+    expect(page.get_by_role("status")).to_contain_text("Invitation for Dora")
+    audit(page, "clinic-invite")

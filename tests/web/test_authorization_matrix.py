@@ -31,7 +31,7 @@ PUBLIC = {
     "home", "exercise-list", "exercise-detail", "check-intro", "check-restart", "check-act-now",
     "check-result", "check-step", "login", "logout", "signup", "password_reset", "password_reset_done",
     "password_reset_confirm", "password_reset_complete", "openapi-json", "openapi-view", "list_exercises",
-    "read_exercise", "triage_intake", "api-root",
+    "read_exercise", "triage_intake", "api-root", "accept-invitation",
 }  # fmt: skip
 # The signed-in person's own records, found from the session, never from the URL.
 OWN = {
@@ -41,7 +41,7 @@ OWN = {
 }  # fmt: skip
 OWN_OBJECT = {"check-history-detail", "revoke-token"}  # one of the person's own records, by id
 CLINIC_OBJECT = {"clinic-patient", "clinic-patient-report"}  # a patient of the clinician's clinic, by UUID
-CLINIC = {"clinic-dashboard", "clinic-audit"}
+CLINIC = {"clinic-dashboard", "clinic-audit", "clinic-invite"}
 POST_ONLY = {"delete-account", "create_session_log", "triage_intake", "logout"}
 
 

@@ -45,3 +45,34 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit events are append-only")
+
+
+class Invitation(models.Model):
+    """A single-use link that makes a patient or a clinician account at one clinic, valid for a week.
+
+    Only a hash of the link's key is stored; the link is shown to the inviter once (and e-mailed when an
+    address is given). Accepting it sets ``accepted``, after which the link no longer works.
+    """
+
+    class Kind(models.TextChoices):
+        PATIENT = "patient", "Patient"
+        CLINICIAN = "clinician", "Clinician"
+        CLINIC_ADMIN = "clinic_admin", "Clinic administrator"
+
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    display_name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()
+    accepted = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} invitation for {self.display_name} ({self.clinic})"
