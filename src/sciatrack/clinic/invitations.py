@@ -8,7 +8,6 @@ was used, has expired (after ``VALID_FOR``) or never existed answers 410 and cha
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -26,15 +25,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sciatrack.accounts.models import Clinician, Patient
+from sciatrack.accounts.tokens import hash_key
 
 from . import access
 from .models import Invitation
 
 VALID_FOR = timedelta(days=7)
-
-
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 class InviteForm(forms.Form):
