@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "sciatrack.library",
     "sciatrack.care",
     "sciatrack.clinic",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "axes",
 ]
 
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sciatrack.accounts.two_factor.SecondFactorMiddleware",  # staff confirm a code before /clinic/, /admin/
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -98,6 +102,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+OTP_TOTP_ISSUER = "Sciatrack"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The address is REMOTE_ADDR: behind a proxy every client shares it, so the lockout is then per username.
 

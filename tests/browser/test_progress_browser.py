@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from browser.signing_in import sign_in
 from browser.test_session_browser import audit
 from sciatrack.demo import DEMO_PASSWORD, load_demo
+from second_factor import code_for_secret
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +46,16 @@ def test_it_shows_the_demo_clinician_their_patients_and_a_record(live_server, la
     sign_in(page, live_server.url, "clinician", DEMO_PASSWORD)
     with page.expect_navigation():
         page.get_by_role("link", name="Your clinic's patients").click()
+
+    # Two-step sign-in comes first: set up an authenticator with the key on the page, then type its code.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-step sign-in")
+    expect(page.get_by_role("img", name="QR code holding your two-step sign-in key")).to_be_visible()
+    audit(page, "two-factor-setup")
+    secret = page.locator("[data-otp-secret]").inner_text()
+    page.get_by_label("The 6-digit code from your authenticator app").fill(code_for_secret(secret))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Turn on two-step sign-in").click()
+
     rows = page.locator(".clinic-table tbody tr")
     expect(rows).to_have_count(4)
     expect(rows.first).to_contain_text("flagged for review")  # Wes, worsening, comes first

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from sciatrack.accounts.models import Clinic, Clinician, Patient
 from sciatrack.care.models import DiaryEntry
 from sciatrack.care.programs import create_program
+from second_factor import confirm_second_factor
 from web.test_program import make_intake
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ PUBLIC = {
 OWN = {
     "check-history", "program", "program-handout", "program-handout-pdf", "program-reminders", "session",
     "diary", "progress", "progress-report", "progress-csv", "account", "my-data", "delete-account",
-    "create_session_log", "create-token",
+    "create_session_log", "create-token", "two-factor",
 }  # fmt: skip
 OWN_OBJECT = {"check-history-detail", "revoke-token"}  # one of the person's own records, by id
 CLINIC_OBJECT = {"clinic-patient", "clinic-patient-report"}  # a patient of the clinician's clinic, by UUID
@@ -99,6 +100,8 @@ def world() -> dict[str, Any]:
         client = Client()
         if user is not None:
             client.force_login(user)
+            if name in ("cleo", "hugo", "ada"):
+                confirm_second_factor(client, user)
         clients[name] = client
     return {"clients": clients, "alice": alice, "intake": intake}
 

@@ -20,6 +20,7 @@ from sciatrack.accounts.models import Clinic, Clinician, Patient
 from sciatrack.care.models import SessionLog
 from sciatrack.care.programs import create_program
 from sciatrack.clinic.models import AuditEvent
+from second_factor import confirm_second_factor
 from web.test_program import make_intake
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,7 @@ def clinician(name: str, clinic: Clinic, role: str = Clinician.Role.CLINICIAN) -
     Clinician.objects.create(user=user, clinic=clinic, role=role)
     client = Client()
     client.force_login(user)
+    confirm_second_factor(client, user)
     return client
 
 

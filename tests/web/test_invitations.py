@@ -14,6 +14,7 @@ from django.test import Client
 
 from sciatrack.accounts.models import Clinic, Clinician, Patient
 from sciatrack.clinic.models import Invitation
+from second_factor import confirm_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,7 @@ def staff_client(name: str, clinic: Clinic, role: str = Clinician.Role.CLINICIAN
     Clinician.objects.create(user=user, clinic=clinic, role=role)
     client = Client()
     client.force_login(user)
+    confirm_second_factor(client, user)
     return client
 
 

@@ -12,6 +12,7 @@ from django.test import Client
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Program, SessionLog
 from sciatrack.care.programs import create_program
+from second_factor import confirm_second_factor
 from web.test_program import a_log, make_intake, post
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,9 @@ def program(alice: Patient) -> Program:
 def charlie_client() -> Client:
     """A clinician with admin rights."""
     client = Client()
-    client.force_login(User.objects.create_superuser("charlie", password="a long test password"))
+    charlie = User.objects.create_superuser("charlie", password="a long test password")
+    client.force_login(charlie)
+    confirm_second_factor(client, charlie)
     return client
 
 

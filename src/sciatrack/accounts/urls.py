@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import own_data, tokens, views
+from . import own_data, tokens, two_factor, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -23,5 +23,6 @@ urlpatterns = [
     path("my-data.json", own_data.my_data, name="my-data"),
     path("delete/", own_data.delete_my_account, name="delete-account"),
     path("tokens/", tokens.create_token, name="create-token"),
+    path("two-factor/", two_factor.second_factor_page, name="two-factor"),
     path("tokens/<int:token_id>/revoke/", tokens.revoke_token, name="revoke-token"),
 ]
