@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sciatrack.accounts.models import Clinic, Clinician, Patient
-from sciatrack.care.models import SessionLog
+from sciatrack.care.models import Intake, SessionLog
 from sciatrack.care.programs import create_program
 from sciatrack.clinic.models import AuditEvent
 from second_factor import confirm_second_factor
@@ -184,3 +184,17 @@ def test_it_lists_the_dashboard_in_the_same_number_of_queries_for_more_patients(
             f"p{index}", riverside, "cauda-equina-bladder" if index % 4 == 0 else "disc-pattern-self-care"
         )
     assert queries() == few
+
+
+def test_it_flags_a_patient_not_improving_six_weeks_after_the_first_check(
+    cleo: Client, alice: Patient
+) -> None:
+    first = alice.intakes.get()
+    Intake.objects.filter(pk=first.pk).update(
+        created=timezone.now() - timedelta(weeks=7), measures={"nprs": {"leg_now": 6, "back_now": 3}}
+    )
+    later = make_intake(alice, "disc-pattern-self-care")
+    Intake.objects.filter(pk=later.pk).update(measures={"nprs": {"leg_now": 5, "back_now": 3}})
+    assert "Not improving after 6 weeks" in cleo.get("/clinic/").content.decode()
+    Intake.objects.filter(pk=later.pk).update(measures={"nprs": {"leg_now": 3, "back_now": 2}})
+    assert "Not improving after 6 weeks" not in cleo.get("/clinic/").content.decode()

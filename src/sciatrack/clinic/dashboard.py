@@ -2,9 +2,10 @@
 
 A patient needs attention when their latest check found a danger sign, a session in the last two weeks
 was flagged for review (an exercise spread the symptoms, or a red-flag answer), leg pain at the latest
-check is worse than at the first by the NPRS threshold, a follow-up is due or overdue, or a patient with
-a program has done no session for a week. The first three sort to the top in the database; the rest are
-worked out for the page's patients from their prefetched checks.
+check is worse than at the first by the NPRS threshold (or, six weeks on, not clearly better), a
+follow-up is due or overdue, or a patient with a program has done no session for a week. Danger signs
+and flagged sessions sort to the top in the database; the rest are worked out for the page's patients
+from their prefetched checks.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from django.utils import timezone
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Intake, Program, SessionLog
 from sciatrack.domain.follow_ups import FollowUpStatus, follow_up_schedule
+from sciatrack.domain.outcomes import NOT_IMPROVING_WEEKS
+from sciatrack.domain.scoring import important_change
 
 DANGER_TIERS = ("emergency", "urgent")
 REVIEW_DAYS = 14
@@ -95,6 +98,13 @@ def reasons_for(patient: Any, now: datetime, today: date) -> tuple[str, ...]:
         first, latest = _leg(checks[0]), _leg(checks[-1])
         if first is not None and latest is not None and latest - first >= WORSE_POINTS:
             found.append("Leg pain worse than at the first check")
+        elif (
+            first is not None
+            and latest is not None
+            and checks[-1].created - checks[0].created >= timedelta(weeks=NOT_IMPROVING_WEEKS)
+            and important_change("nprs", first, latest).verdict != "important_improvement"
+        ):
+            found.append(f"Not improving after {NOT_IMPROVING_WEEKS} weeks")
     if checks:
         baseline = timezone.localdate(checks[0].created)
         done = [timezone.localdate(c.created) for c in checks[1:]]
