@@ -198,3 +198,21 @@ def test_it_flags_a_patient_not_improving_six_weeks_after_the_first_check(
     assert "Not improving after 6 weeks" in cleo.get("/clinic/").content.decode()
     Intake.objects.filter(pk=later.pk).update(measures={"nprs": {"leg_now": 3, "back_now": 2}})
     assert "Not improving after 6 weeks" not in cleo.get("/clinic/").content.decode()
+
+
+def test_it_keeps_clinician_notes_with_author_and_audits_them(
+    cleo: Client, hugo: Client, alice: Patient
+) -> None:
+    response = cleo.post(
+        f"/clinic/patients/{alice.uuid}/", {"note": "Started on a lighter dose of hip holds."}
+    )
+    assert response.status_code == 302
+    page = cleo.get(f"/clinic/patients/{alice.uuid}/").content.decode()
+    assert "cleo:</strong> Started on a lighter dose of hip holds." in page
+    assert AuditEvent.objects.filter(action="change", actor_name="cleo").count() == 1
+
+    too_long = cleo.post(f"/clinic/patients/{alice.uuid}/", {"note": "x" * 2001})
+    assert too_long.status_code == 422
+    assert "Note: write 1 to 2000 characters (this has 2001); nothing was saved" in too_long.content.decode()
+    assert hugo.post(f"/clinic/patients/{alice.uuid}/", {"note": "not my patient"}).status_code == 404
+    assert alice.clinician_notes.count() == 1

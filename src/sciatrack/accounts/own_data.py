@@ -92,6 +92,10 @@ def export_document(user: User) -> dict[str, Any]:
             }
             for entry in patient.diary.order_by("day")
         ],
+        "clinician_notes": [
+            {"created": note.created.isoformat(), "author": note.author_name, "text": note.text}
+            for note in patient.clinician_notes.order_by("created")
+        ],
     }
     return document
 

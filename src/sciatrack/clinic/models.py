@@ -76,3 +76,21 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} invitation for {self.display_name} ({self.clinic})"
+
+
+class ClinicianNote(models.Model):
+    """A clinician's note on a patient's record; kept with who wrote it and when, never edited."""
+
+    patient = models.ForeignKey("accounts.Patient", on_delete=models.CASCADE, related_name="clinician_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(max_length=150)
+    text = models.TextField(max_length=2000)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"Note by {self.author_name} on {self.created:%Y-%m-%d}"

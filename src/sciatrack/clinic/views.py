@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from sciatrack.care.progress import progress_of
@@ -22,9 +23,10 @@ from sciatrack.content.loader import load_exercises
 from sciatrack.domain.outcomes import LABEL
 
 from . import access, dashboard
-from .models import AuditEvent
+from .models import AuditEvent, ClinicianNote
 
 PAGE_SIZE = 50
+NOTE_MAX = 2000
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -55,9 +57,23 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def patient_page(request: HttpRequest, patient_uuid: str) -> HttpResponse:
+    """The record (GET), or a new clinician note on it (POST: 1 to 2,000 characters)."""
     if not access.is_clinic_staff(request.user):
         return _forbidden(request)
     patient = access.patient_for(request, patient_uuid)
+    note_problem = ""
+    if request.method == "POST":
+        text = request.POST.get("note", "").strip()
+        if not text or len(text) > NOTE_MAX:
+            note_problem = f"Note: write 1 to {NOTE_MAX} characters (this has {len(text)}); nothing was saved"
+        else:
+            author = request.user
+            assert isinstance(author, User)  # login_required and is_clinic_staff let only users through
+            ClinicianNote.objects.create(
+                patient=patient, author=author, author_name=author.get_username(), text=text
+            )
+            access.record(request, patient, AuditEvent.Action.CHANGE)
+            return redirect("clinic-patient", patient_uuid=patient.uuid)
     access.record(request, patient, AuditEvent.Action.VIEW)
     progress = progress_of(patient)
     names = {exercise_id: exercise.name for exercise_id, exercise in load_exercises().items()}
@@ -75,9 +91,11 @@ def patient_page(request: HttpRequest, patient_uuid: str) -> HttpResponse:
         "changes": [(LABEL[c.measure], c) for c in progress.changes if c.baseline is not None],
         "charts": progress_charts(progress) if progress.has_data else [],
         "sessions": list(patient.session_logs.all()[:20]),
+        "notes": list(patient.clinician_notes.all()[:50]),
+        "note_problem": note_problem,
         "stopped": [(day, names.get(i, i), why) for day, i, why in progress.stopped_exercises],
     }
-    return render(request, "clinic/patient.html", context)
+    return render(request, "clinic/patient.html", context, status=422 if note_problem else 200)
 
 
 @login_required
