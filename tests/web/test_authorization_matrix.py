@@ -41,7 +41,11 @@ OWN = {
     "create_session_log", "create-token", "two-factor",
 }  # fmt: skip
 OWN_OBJECT = {"check-history-detail", "revoke-token"}  # one of the person's own records, by id
-CLINIC_OBJECT = {"clinic-patient", "clinic-patient-report"}  # a patient of the clinician's clinic, by UUID
+CLINIC_OBJECT = {
+    "clinic-patient",
+    "clinic-patient-report",
+    "clinic-patient-program",
+}  # a patient of the clinician's clinic, by UUID
 CLINIC = {"clinic-dashboard", "clinic-audit", "clinic-invite"}
 POST_ONLY = {"delete-account", "create_session_log", "triage_intake", "logout"}
 

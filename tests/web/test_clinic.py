@@ -6,8 +6,10 @@ patient of Hillside; cleo is Riverside's clinician, hugo Hillside's, ada Riversi
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,6 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from pypdf import PdfReader
 
 from sciatrack.accounts.models import Clinic, Clinician, Patient
 from sciatrack.care.models import Intake, SessionLog
@@ -216,3 +219,72 @@ def test_it_keeps_clinician_notes_with_author_and_audits_them(
     assert "Note: write 1 to 2000 characters (this has 2001); nothing was saved" in too_long.content.decode()
     assert hugo.post(f"/clinic/patients/{alice.uuid}/", {"note": "not my patient"}).status_code == 404
     assert alice.clinician_notes.count() == 1
+
+
+def program_form(patient: Patient, **changes: str) -> dict[str, Any]:
+    program = patient.programs.get()
+    form: dict[str, Any] = {"keep": [item["id"] for item in program.exercises]}
+    for item in program.exercises:
+        for field in ("reps", "times_per_day"):
+            if item["dosage"].get(field) is not None:
+                form[f"{field}-{item['id']}"] = str(item["dosage"][field])
+    form.update(changes)
+    return form
+
+
+def test_it_lets_a_clinician_adjust_the_program_and_keeps_who_changed_what(
+    cleo: Client, alice: Patient
+) -> None:
+    form = program_form(alice, **{"reps-mckenzie-extension": "6"})
+    form["keep"] = [i for i in form["keep"] if i != "lift-off"]
+    response = cleo.post(f"/clinic/patients/{alice.uuid}/program/", form)
+    assert response.status_code == 302
+    program = alice.programs.get()
+    by_id = {item["id"]: item for item in program.exercises}
+    assert "lift-off" not in by_id
+    assert by_id["mckenzie-extension"]["dosage_text"] == "6 times, hold 2 to 3 seconds, every waking hour"
+    change = program.changes.get()
+    assert change.author_name == "cleo"
+    assert "removed Lift off" in change.summary
+    assert "10 times, hold 2 to 3 seconds, every waking hour → 6 times" in change.summary
+    assert "removed Lift off" in cleo.get(f"/clinic/patients/{alice.uuid}/").content.decode()
+    assert AuditEvent.objects.filter(action="change").count() == 1
+    report = cleo.get(f"/clinic/patients/{alice.uuid}/report.pdf").content
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(report)).pages)
+    assert "Changes by clinicians" in text and "cleo: removed Lift off" in text
+
+    assert alice.user is not None
+    patient_client = Client()
+    patient_client.force_login(alice.user)
+    page = patient_client.get("/program/").content.decode()
+    assert "6 times, hold 2 to 3 seconds" in page and "Lift off" not in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"reps-mckenzie-extension": "0"},
+            "McKenzie press-up on the elbows, reps: give a whole number from 1 to 100",
+        ),
+        ({"reps-mckenzie-extension": "ten"}, "reps: give a whole number from 1 to 100"),
+        ({"keep": []}, "Keep at least one exercise"),
+    ],
+)
+def test_it_names_what_is_wrong_with_a_program_change_and_changes_nothing(
+    cleo: Client, alice: Patient, changes: dict[str, Any], message: str
+) -> None:
+    before = alice.programs.get().exercises
+    response = cleo.post(f"/clinic/patients/{alice.uuid}/program/", program_form(alice, **changes))
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert alice.programs.get().exercises == before
+    assert not alice.programs.get().changes.exists()
+
+
+def test_it_lets_no_other_clinic_change_the_program(hugo: Client, alice: Patient) -> None:
+    before = alice.programs.get().exercises
+    assert (
+        hugo.post(f"/clinic/patients/{alice.uuid}/program/", program_form(alice, keep=[])).status_code == 404
+    )
+    assert alice.programs.get().exercises == before

@@ -58,6 +58,8 @@ def test_it_lets_a_clinician_change_a_dosage_that_the_patient_then_sees(
     program.refresh_from_db()
     stored = {item["id"]: item for item in program.exercises}
     assert stored["mckenzie-extension"]["dosage"]["reps"] == 6
+    assert stored["mckenzie-extension"]["dosage_text"].startswith("6 times")
+    assert program.changes.get().author_name == "charlie"
 
     patient_client = Client()
     assert alice.user is not None

@@ -2,9 +2,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from .models import DiaryEntry, Intake, Program, SessionLog
+from .program_changes import change_program
 from .programs import exercise_problems
 
 
@@ -67,6 +69,14 @@ class ProgramAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A program starts from a safety check; clinicians adjust it rather than invent one.
         return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Changes go through change_program, so the admin's are kept with who made them too."""
+        if change and "exercises" in form.changed_data:
+            user = request.user if isinstance(request.user, User) else None
+            change_program(Program.objects.get(pk=obj.pk), form.cleaned_data["exercises"], user)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(SessionLog)

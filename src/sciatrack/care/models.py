@@ -115,3 +115,23 @@ class DiaryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} · diary {self.day:%Y-%m-%d}"
+
+
+class ProgramChange(models.Model):
+    """One change to a program's exercises: who, when, a plain summary, and the lists before and after."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        "auth.User", null=True, on_delete=models.SET_NULL, related_name="program_changes"
+    )
+    author_name = models.CharField(max_length=150)
+    summary = models.TextField()
+    before = models.JSONField()
+    after = models.JSONField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.summary}"

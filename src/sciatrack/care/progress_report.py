@@ -50,6 +50,7 @@ def report_context(patient: Patient) -> dict[str, Any]:
             for item in (program.exercises if program else [])
         ],
         "changes": [(LABEL[change.measure], change) for change in progress.changes],
+        "program_changes": list(program.changes.order_by("created")) if program else [],
         "charts": progress_charts(progress) if progress.has_data else [],
         "stopped": [
             (day, names.get(exercise_id, exercise_id), why)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invitations, views
+from . import invitations, program_edit, views
 
 urlpatterns = [
     path("", views.dashboard_page, name="clinic-dashboard"),
@@ -8,4 +8,5 @@ urlpatterns = [
     path("invite/", invitations.invite_page, name="clinic-invite"),
     path("patients/<uuid:patient_uuid>/", views.patient_page, name="clinic-patient"),
     path("patients/<uuid:patient_uuid>/report.pdf", views.patient_report, name="clinic-patient-report"),
+    path("patients/<uuid:patient_uuid>/program/", program_edit.edit_program, name="clinic-patient-program"),
 ]

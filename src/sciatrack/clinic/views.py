@@ -56,13 +56,17 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def patient_page(request: HttpRequest, patient_uuid: str) -> HttpResponse:
-    """The record (GET), or a new clinician note on it (POST: 1 to 2,000 characters)."""
+def patient_page(
+    request: HttpRequest, patient_uuid: str, program_problems: list[str] | None = None
+) -> HttpResponse:
+    """The record (GET), or a new clinician note on it (POST: 1 to 2,000 characters).
+
+    ``program_problems`` re-shows the page after a program change that was refused (status 422)."""
     if not access.is_clinic_staff(request.user):
         return _forbidden(request)
     patient = access.patient_for(request, patient_uuid)
     note_problem = ""
-    if request.method == "POST":
+    if request.method == "POST" and program_problems is None:
         text = request.POST.get("note", "").strip()
         if not text or len(text) > NOTE_MAX:
             note_problem = f"Note: write 1 to {NOTE_MAX} characters (this has {len(text)}); nothing was saved"
@@ -92,10 +96,17 @@ def patient_page(request: HttpRequest, patient_uuid: str) -> HttpResponse:
         "charts": progress_charts(progress) if progress.has_data else [],
         "sessions": list(patient.session_logs.all()[:20]),
         "notes": list(patient.clinician_notes.all()[:50]),
+        "program_problems": program_problems or [],
+        "program_changes": list(program.changes.all()[:20]) if program else [],
+        "editable": [
+            (item, item["dosage"].get("reps"), item["dosage"].get("times_per_day"))
+            for item in (program.exercises if program else [])
+        ],
         "note_problem": note_problem,
         "stopped": [(day, names.get(i, i), why) for day, i, why in progress.stopped_exercises],
     }
-    return render(request, "clinic/patient.html", context, status=422 if note_problem else 200)
+    status = 422 if note_problem or program_problems else 200
+    return render(request, "clinic/patient.html", context, status=status)
 
 
 @login_required
