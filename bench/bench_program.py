@@ -40,6 +40,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from sciatrack.domain.intake import RED_FLAG_KEYS
+
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 VENV_BIN = Path(sys.executable).parent
@@ -63,31 +65,7 @@ INTAKE: dict[str, Any] = {
     "sensations": ["dull_ache", "tingling"],
     "worse_with": ["sitting", "morning", "sit_to_stand"],
     "better_with": ["walking"],
-    "red_flags": {
-        flag: False
-        for flag in (
-            "saddle_numbness",
-            "bladder_change",
-            "bowel_change",
-            "sexual_dysfunction_new",
-            "bilateral_leg_symptoms",
-            "progressive_weakness",
-            "face_head_jaw_numbness",
-            "arm_numbness_tingling",
-            "upset_stomach",
-            "fever",
-            "sudden_severe_onset",
-            "anticoagulants",
-            "iv_drug_use",
-            "immunosuppressed",
-            "history_of_cancer",
-            "unexplained_weight_loss",
-            "night_pain_unrelenting",
-            "tb_history_or_exposure",
-            "major_trauma",
-            "osteoporosis_or_steroids",
-        )
-    },
+    "red_flags": dict.fromkeys(RED_FLAG_KEYS, False),
 }
 
 # The logs are dated on a past day so that they do not count as "stopped today" on the program page.

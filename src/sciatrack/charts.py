@@ -34,7 +34,6 @@ SVG_NS = "http://www.w3.org/2000/svg"
 NO_DATA = "No data yet"
 NOT_RECORDED = "Not recorded"
 REACH_LABELS = ("None", "Back", "Buttock", "Thigh", "Below knee", "Foot")
-MEASURE_LABELS = ("Baseline", "2 weeks", "6 weeks", "12 weeks")
 
 WIDTH, HEIGHT = 400, 300
 # Okabe-Ito colours: distinguishable with common colour-vision deficiencies, all >= 4.5:1 on white.

@@ -19,19 +19,6 @@ pytestmark = pytest.mark.django_db
 MORNING = datetime(2026, 5, 12, 8, 0, tzinfo=ZoneInfo("UTC"))
 
 
-@pytest.fixture
-def alice() -> Patient:
-    user = User.objects.create_user("alice", password="a long test password")
-    return Patient.objects.create(user=user, display_name="Alice")
-
-
-@pytest.fixture
-def alice_client(client: Client, alice: Patient) -> Client:
-    assert alice.user is not None
-    client.force_login(alice.user)
-    return client
-
-
 def answers(**changes: Any) -> dict[str, Any]:
     data = {"leg_pain": "6", "back_pain": "3", "reach": "below_knee", "sleep": "woke_once", "note": ""}
     data.update(changes)

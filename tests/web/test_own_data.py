@@ -60,13 +60,6 @@ def bob() -> Patient:
     return person("bob")
 
 
-@pytest.fixture
-def alice_client(client: Client, alice: Patient) -> Client:
-    assert alice.user is not None
-    client.force_login(alice.user)
-    return client
-
-
 def records_of(patient_id: int) -> dict[str, int]:
     return {
         "intakes": Intake.objects.filter(patient_id=patient_id).count(),

@@ -36,19 +36,6 @@ def make_intake(patient: Patient, name: str) -> Intake:
     )
 
 
-@pytest.fixture
-def alice() -> Patient:
-    user = User.objects.create_user("alice", password="a long test password")
-    return Patient.objects.create(user=user, display_name="Alice")
-
-
-@pytest.fixture
-def alice_client(client: Client, alice: Patient) -> Client:
-    assert alice.user is not None
-    client.force_login(alice.user)
-    return client
-
-
 def a_log(**changes: Any) -> dict[str, Any]:
     log = {
         "idempotency_key": str(uuid.uuid4()),

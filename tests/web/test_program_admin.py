@@ -19,12 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def alice() -> Patient:
-    user = User.objects.create_user("alice", password="a long test password")
-    return Patient.objects.create(user=user, display_name="Alice")
-
-
-@pytest.fixture
 def program(alice: Patient) -> Program:
     record = create_program(make_intake(alice, "disc-pattern-self-care"))
     assert record is not None

@@ -55,19 +55,6 @@ def diary(patient: Patient, days_ago: range, leg: int, reach: str = "thigh") -> 
 
 
 @pytest.fixture
-def alice() -> Patient:
-    user = User.objects.create_user("alice", password="a long test password")
-    return Patient.objects.create(user=user, display_name="Alice")
-
-
-@pytest.fixture
-def alice_client(client: Client, alice: Patient) -> Client:
-    assert alice.user is not None
-    client.force_login(alice.user)
-    return client
-
-
-@pytest.fixture
 def history(alice: Patient) -> Patient:
     """Alice: leg pain 7 at first, 5 at two weeks, about 3 in this week's diary, one stopped exercise."""
     baseline = check(alice, BASELINE_DAY, leg=7, back=4, sbi=18)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .models import ApiToken
+from .own_data import ConfirmDeletionForm
 
 KEY_PREFIX = "sct_"
 NAME_MAX = 100
@@ -49,8 +50,6 @@ def user_for_key(key: str) -> User | None:
 @login_required
 @require_POST
 def create_token(request: HttpRequest) -> HttpResponse:
-    from .own_data import ConfirmDeletionForm
-
     assert isinstance(request.user, User)
     name = request.POST.get("name", "").strip()
     context: dict[str, object] = {"form": ConfirmDeletionForm(request.user)}

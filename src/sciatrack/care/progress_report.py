@@ -18,12 +18,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
-from sciatrack.content.loader import load_exercises
 from sciatrack.domain.outcomes import LABEL
 
 from .checking import patient_of
 from .progress import progress_of
-from .progress_views import progress_charts
+from .progress_views import progress_charts, stopped_with_names
 
 REPORT_FILENAME = "sciatrack-progress-report.pdf"
 CSV_FILENAME = "sciatrack-my-data.csv"
@@ -33,7 +32,6 @@ CSV_HEADER = ("record", "date", "field", "value")
 def report_context(patient: Patient) -> dict[str, Any]:
     """What the report prints: the person, their checks, program, changes, adherence, charts and stops."""
     progress = progress_of(patient)
-    names = {exercise_id: exercise.name for exercise_id, exercise in load_exercises().items()}
     intakes = list(patient.intakes.order_by("created"))
     program = patient.programs.first()
     return {
@@ -46,16 +44,12 @@ def report_context(patient: Patient) -> dict[str, Any]:
         "program": program,
         "program_changed": program is not None and (program.updated - program.created).total_seconds() > 1,
         "program_exercises": [
-            (names.get(item["id"], item["id"]), item.get("dosage_text", ""))
-            for item in (program.exercises if program else [])
+            (item["name"], item["dosage_text"]) for item in (program.exercises if program else [])
         ],
         "changes": [(LABEL[change.measure], change) for change in progress.changes],
         "program_changes": list(program.changes.order_by("created")) if program else [],
         "charts": progress_charts(progress) if progress.has_data else [],
-        "stopped": [
-            (day, names.get(exercise_id, exercise_id), why)
-            for day, exercise_id, why in progress.stopped_exercises
-        ],
+        "stopped": stopped_with_names(progress),
         "adherence_done": sum(week.done for week in progress.adherence),
         "adherence_prescribed": sum(week.prescribed for week in progress.adherence),
     }

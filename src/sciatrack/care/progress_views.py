@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -9,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from sciatrack import charts
-from sciatrack.content.loader import load_exercises
+from sciatrack.content.loader import exercise_names
 from sciatrack.domain.follow_ups import FollowUpStatus
 from sciatrack.domain.outcomes import LABEL, Measure
 
@@ -67,6 +68,15 @@ def check_points(progress: Progress) -> list[tuple[str, Any]]:
     return points
 
 
+def stopped_with_names(progress: Progress) -> list[tuple[date, str, str]]:
+    """The exercises sessions stopped, as (day, exercise name, why)."""
+    names = exercise_names()
+    return [
+        (day, names.get(exercise_id, exercise_id), why)
+        for day, exercise_id, why in progress.stopped_exercises
+    ]
+
+
 @login_required
 def progress_page(request: HttpRequest) -> HttpResponse:
     patient = patient_of(request)
@@ -74,7 +84,6 @@ def progress_page(request: HttpRequest) -> HttpResponse:
         return render(request, "care/progress.html", {"no_patient": True})
     progress = progress_of(patient)
     latest = patient.intakes.first()
-    names = {exercise_id: exercise.name for exercise_id, exercise in load_exercises().items()}
     context = {
         "progress": progress,
         "charts": progress_charts(progress) if progress.has_data else [],
@@ -85,9 +94,6 @@ def progress_page(request: HttpRequest) -> HttpResponse:
         "paused": latest is not None and latest.tier not in ("routine", "self_care"),
         "open_follow_up": progress.next_due is not None
         and progress.next_due.status in (FollowUpStatus.DUE, FollowUpStatus.OVERDUE),
-        "stopped": [
-            (day, names.get(exercise_id, exercise_id), why)
-            for day, exercise_id, why in progress.stopped_exercises
-        ],
+        "stopped": stopped_with_names(progress),
     }
     return render(request, "care/progress.html", context)

@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Intake, Program, SessionLog
+from sciatrack.care.progress import assessment_of
+from sciatrack.content.rules_loader import get_questionnaire
 from sciatrack.domain.follow_ups import FollowUpStatus, follow_up_schedule
 from sciatrack.domain.outcomes import NOT_IMPROVING_WEEKS
 from sciatrack.domain.scoring import important_change
@@ -38,7 +40,6 @@ from sciatrack.domain.scoring import important_change
 DANGER_TIERS = ("emergency", "urgent")
 REVIEW_DAYS = 14
 INACTIVE_DAYS = 7
-WORSE_POINTS = 2  # the NPRS minimal important change, in points
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,6 @@ def with_checks(patients: QuerySet[Any]) -> QuerySet[Any]:
     return patients.prefetch_related(Prefetch("intakes", queryset=checks, to_attr="checks"))
 
 
-def _leg(intake: Intake) -> float | None:
-    value = ((intake.measures or {}).get("nprs") or {}).get("leg_now")
-    return float(value) if isinstance(value, int | float) else None
-
-
 def reasons_for(patient: Any, now: datetime, today: date) -> tuple[str, ...]:
     """Why ``patient`` (annotated, with ``checks``) needs attention today, most urgent first."""
     found: list[str] = []
@@ -95,8 +91,9 @@ def reasons_for(patient: Any, now: datetime, today: date) -> tuple[str, ...]:
         found.append(f"{patient.flagged} session{'s' if patient.flagged != 1 else ''} flagged for review")
     checks = patient.checks
     if len(checks) >= 2:
-        first, latest = _leg(checks[0]), _leg(checks[-1])
-        if first is not None and latest is not None and latest - first >= WORSE_POINTS:
+        first, latest = assessment_of(checks[0]).leg_pain, assessment_of(checks[-1]).leg_pain
+        worse_by = get_questionnaire("nprs").minimal_important_change.points
+        if first is not None and latest is not None and worse_by is not None and latest - first >= worse_by:
             found.append("Leg pain worse than at the first check")
         elif (
             first is not None

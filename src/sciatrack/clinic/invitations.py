@@ -29,6 +29,7 @@ from sciatrack.accounts.tokens import hash_key
 
 from . import access
 from .models import Invitation
+from .views import forbidden
 
 VALID_FOR = timedelta(days=7)
 
@@ -53,7 +54,7 @@ class InviteForm(forms.Form):
 def invite_page(request: HttpRequest) -> HttpResponse:
     clinician = access.clinician_of(request.user)
     if clinician is None:
-        return render(request, "clinic/not_staff.html", status=403)
+        return forbidden(request)
     may_invite_staff = clinician.role == Clinician.Role.CLINIC_ADMIN
     form = InviteForm(request.POST or None, may_invite_staff=may_invite_staff)
     context: dict[str, Any] = {"form": form, "may_invite_staff": may_invite_staff}

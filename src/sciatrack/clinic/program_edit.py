@@ -14,14 +14,14 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from sciatrack.care.program_changes import ProgramChangeError, change_program
 
 from . import access
 from .models import AuditEvent
-from .views import patient_page
+from .views import forbidden, patient_page
 
 EDITABLE = {"reps": (1, 100), "times_per_day": (1, 24)}
 
@@ -57,7 +57,7 @@ def edited_exercises(
 @require_POST
 def edit_program(request: HttpRequest, patient_uuid: str) -> HttpResponse:
     if not access.is_clinic_staff(request.user):
-        return access_denied(request)
+        return forbidden(request)
     patient = access.patient_for(request, patient_uuid)
     program = patient.programs.first()
     if program is None:
@@ -73,7 +73,3 @@ def edit_program(request: HttpRequest, patient_uuid: str) -> HttpResponse:
         return patient_page(request, str(patient.uuid), program_problems=problems)
     access.record(request, patient, AuditEvent.Action.CHANGE)
     return redirect("clinic-patient", patient_uuid=patient.uuid)
-
-
-def access_denied(request: HttpRequest) -> HttpResponse:
-    return render(request, "clinic/not_staff.html", status=403)

@@ -18,8 +18,7 @@ from django.utils import timezone
 
 from sciatrack.care.progress import progress_of
 from sciatrack.care.progress_report import report_pdf_bytes
-from sciatrack.care.progress_views import progress_charts
-from sciatrack.content.loader import load_exercises
+from sciatrack.care.progress_views import progress_charts, stopped_with_names
 from sciatrack.domain.outcomes import LABEL
 
 from . import access, dashboard
@@ -29,14 +28,14 @@ PAGE_SIZE = 50
 NOTE_MAX = 2000
 
 
-def _forbidden(request: HttpRequest) -> HttpResponse:
+def forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/not_staff.html", status=403)
 
 
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     if not access.is_clinic_staff(request.user):
-        return _forbidden(request)
+        return forbidden(request)
     now = timezone.now()
     patients = access.visible_patients(request.user)
     query = request.GET.get("q", "").strip()[:100]
@@ -63,7 +62,7 @@ def patient_page(
 
     ``program_problems`` re-shows the page after a program change that was refused (status 422)."""
     if not access.is_clinic_staff(request.user):
-        return _forbidden(request)
+        return forbidden(request)
     patient = access.patient_for(request, patient_uuid)
     note_problem = ""
     if request.method == "POST" and program_problems is None:
@@ -80,7 +79,6 @@ def patient_page(
             return redirect("clinic-patient", patient_uuid=patient.uuid)
     access.record(request, patient, AuditEvent.Action.VIEW)
     progress = progress_of(patient)
-    names = {exercise_id: exercise.name for exercise_id, exercise in load_exercises().items()}
     latest = patient.intakes.first()
     program = patient.programs.first()
     context: dict[str, Any] = {
@@ -89,8 +87,7 @@ def patient_page(
         "latest": latest,
         "program": program,
         "program_exercises": [
-            (names.get(item["id"], item["id"]), item.get("dosage_text", ""))
-            for item in (program.exercises if program else [])
+            (item["name"], item["dosage_text"]) for item in (program.exercises if program else [])
         ],
         "changes": [(LABEL[c.measure], c) for c in progress.changes if c.baseline is not None],
         "charts": progress_charts(progress) if progress.has_data else [],
@@ -103,7 +100,7 @@ def patient_page(
             for item in (program.exercises if program else [])
         ],
         "note_problem": note_problem,
-        "stopped": [(day, names.get(i, i), why) for day, i, why in progress.stopped_exercises],
+        "stopped": stopped_with_names(progress),
     }
     status = 422 if note_problem or program_problems else 200
     return render(request, "clinic/patient.html", context, status=status)
@@ -112,7 +109,7 @@ def patient_page(
 @login_required
 def patient_report(request: HttpRequest, patient_uuid: str) -> HttpResponse:
     if not access.is_clinic_staff(request.user):
-        return _forbidden(request)
+        return forbidden(request)
     patient = access.patient_for(request, patient_uuid)
     access.record(request, patient, AuditEvent.Action.EXPORT)
     response = HttpResponse(report_pdf_bytes(patient), content_type="application/pdf")
@@ -129,6 +126,6 @@ def audit_page(request: HttpRequest) -> HttpResponse:
     elif clinician is not None and clinician.role == clinician.Role.CLINIC_ADMIN:
         events = AuditEvent.objects.filter(clinic=clinician.clinic)
     else:
-        return _forbidden(request)
+        return forbidden(request)
     page = Paginator(events.order_by("-created", "-pk"), 100).get_page(request.GET.get("page"))
     return render(request, "clinic/audit.html", {"page": page})

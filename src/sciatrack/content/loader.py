@@ -83,6 +83,11 @@ def load_exercises(root: Path = CONTENT_DIR) -> Mapping[str, Exercise]:
     return _load(root.resolve())
 
 
+def exercise_names(root: Path = CONTENT_DIR) -> dict[str, str]:
+    """Every exercise's display name by id."""
+    return {exercise_id: exercise.name for exercise_id, exercise in load_exercises(root).items()}
+
+
 def get_exercise(exercise_id: str, root: Path = CONTENT_DIR) -> Exercise:
     """One exercise; raises KeyError naming the ids that exist."""
     exercises = load_exercises(root)
