@@ -200,6 +200,35 @@ def cmd_reminders(args: argparse.Namespace) -> int:
     return run_reminders_command(args)
 
 
+def cmd_registry_generate(args: argparse.Namespace) -> int:
+    """Fill the database with a synthetic outcome registry (clinics, cases, follow-ups, weekly activity)."""
+    setup_django()
+    ensure_var_dir()
+    from sciatrack.registry.generate import run_generate_command
+
+    return run_generate_command(args)
+
+
+def cmd_registry_report(args: argparse.Namespace) -> int:
+    """Print the outcome registry's figures for a cohort (the whole network by default)."""
+    setup_django()
+    ensure_var_dir()
+    from sciatrack.registry.report_cli import run_report_command
+
+    return run_report_command(args)
+
+
+def cmd_registry_refresh(args: argparse.Namespace) -> int:
+    """Bring the registry's summary table up to date (only stale cases, or all with --full)."""
+    setup_django()
+    ensure_var_dir()
+    from sciatrack.registry.summary import rebuild_all, refresh_stale
+
+    count = rebuild_all() if args.full else refresh_stale()
+    print(f"refreshed {count} registry cases")
+    return EXIT_OK
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     """Run any Django management command, e.g. ``sciatrack manage createsuperuser``."""
     setup_django()
@@ -253,6 +282,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--root", help="content folder to check (default: the one shipped with Sciatrack)")
     check.set_defaults(handler=cmd_content_check)
+
+    registry = commands.add_parser("registry", help="the outcome registry across clinics")
+    registry_commands = registry.add_subparsers(dest="registry_command", required=True, metavar="ACTION")
+    for name, handler in (
+        ("generate", cmd_registry_generate),
+        ("report", cmd_registry_report),
+        ("refresh", cmd_registry_refresh),
+    ):
+        doc = (handler.__doc__ or "").strip().splitlines()[0]
+        registry_commands.add_parser(name, help=doc, description=doc).set_defaults(handler=handler)
+    registry_commands.choices["refresh"].add_argument(
+        "--full", action="store_true", help="recompute every case, not only the stale ones"
+    )
+    # Each module adds its own options: sciatrack.registry.generate and sciatrack.registry.report_cli.
+    from sciatrack.registry.options import add_generate_options, add_report_options
+
+    add_generate_options(registry_commands.choices["generate"])
+    add_report_options(registry_commands.choices["report"])
 
     for name, handler in (("triage", cmd_triage), ("program", cmd_program)):
         command = add(name, handler)

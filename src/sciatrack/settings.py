@@ -58,6 +58,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 
 # Shown on the emergency advice; deployments outside North America set their own (112, 999, ...).
 SCIATRACK_EMERGENCY_NUMBER = os.environ.get("SCIATRACK_EMERGENCY_NUMBER", "911")
+# Registry pages and exports hide any cohort with fewer patients than this, so no one can be singled out.
+SCIATRACK_REGISTRY_MIN_COHORT = max(1, int(os.environ.get("SCIATRACK_REGISTRY_MIN_COHORT", "10")))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "sciatrack.library",
     "sciatrack.care",
     "sciatrack.clinic",
+    "sciatrack.registry",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

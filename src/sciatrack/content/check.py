@@ -8,6 +8,7 @@ from pathlib import Path
 from .loader import CONTENT_DIR, check_exercises
 from .program_loader import check_program_rules
 from .reading import Problem
+from .registry_schema import check_registry_content
 from .rules_loader import check_questionnaires, check_rules
 
 # Each check reads one kind of content under a root folder; add new content kinds here.
@@ -16,6 +17,7 @@ CHECKS: tuple[Callable[[Path], list[Problem]], ...] = (
     check_rules,
     check_questionnaires,
     check_program_rules,
+    check_registry_content,
 )
 
 

@@ -1,0 +1,146 @@
+"""Pydantic models for ``registry_outcomes.yaml``: the registry's outcome definitions, adherence and age
+bands, and the bit each exercise has in a stored program mask.
+
+Checks across the file: ids are unique, windows contain their target day, bands are ordered from the top
+down and end at zero (adherence) or at the youngest age the check accepts, and every exercise of the
+library has a bit, no two the same.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal, Self
+
+from pydantic import Field, model_validator
+
+from sciatrack.domain.intake import AGE_RANGE
+
+from .reading import Problem, read_model
+from .rules_loader import CONTENT_DIR, RulesContentError
+from .rules_schema import Slug, StrictModel, Text, _one_of
+from .schema import EXERCISE_IDS, SourceReference
+
+REGISTRY_FILE = "registry_outcomes.yaml"
+MEASURES = ("leg_pain", "back_pain", "sbi")
+MEASURE_RANGE = {"leg_pain": (0, 10), "back_pain": (0, 10), "sbi": (0, 24)}
+
+MeasureName = Annotated[str, _one_of(MEASURES, "registry measure")]
+
+
+class ImprovedRule(StrictModel):
+    """Met when the measure fell by at least ``points`` or by at least ``percent`` of the baseline."""
+
+    kind: Literal["improved"]
+    points: Annotated[float, Field(gt=0)]
+    percent: Annotated[float, Field(gt=0, le=100)]
+
+
+class AtMostRule(StrictModel):
+    """Met when the measure at the follow-up is at or below ``value``."""
+
+    kind: Literal["at_most"]
+    value: Annotated[float, Field(ge=0)]
+
+
+class Window(StrictModel):
+    before: Annotated[int, Field(ge=0, le=365)]
+    after: Annotated[int, Field(ge=0, le=365)]
+
+
+class OutcomeDefinition(StrictModel):
+    id: Slug
+    name: Text
+    definition: Text
+    measure: MeasureName
+    rule: Annotated[ImprovedRule | AtMostRule, Field(discriminator="kind")]
+    target_day: Annotated[int, Field(ge=1, le=3650)]
+    window_days: Window
+    missing: Literal["shown_apart", "counted_as_not_met"]
+    time_to_event: bool
+    references: Annotated[tuple[Text, ...], Field(min_length=1)]
+
+    @property
+    def first_day(self) -> int:
+        return self.target_day - self.window_days.before
+
+    @property
+    def last_day(self) -> int:
+        return self.target_day + self.window_days.after
+
+    @model_validator(mode="after")
+    def _window_after_baseline(self) -> Self:
+        if self.first_day < 1:
+            raise ValueError("window_days.before reaches back to the first check; follow-ups start at day 1")
+        if isinstance(self.rule, AtMostRule):
+            low, high = MEASURE_RANGE[self.measure]
+            if not low <= self.rule.value <= high:
+                raise ValueError(f"rule.value must be within {self.measure}'s range, {low} to {high}")
+        return self
+
+
+class AdherenceBand(StrictModel):
+    id: Slug
+    name: Text
+    at_least: Annotated[float, Field(ge=0, le=1)]
+
+
+class AgeBand(StrictModel):
+    id: Annotated[str, Field(pattern=r"^\d+(-\d+|\+)$")]
+    from_age: Annotated[int, Field(ge=AGE_RANGE[0], le=AGE_RANGE[1])]
+
+
+class RegistryContent(StrictModel):
+    source: SourceReference
+    outcomes: Annotated[tuple[OutcomeDefinition, ...], Field(min_length=1)]
+    adherence_bands: Annotated[tuple[AdherenceBand, ...], Field(min_length=1)]
+    age_bands: Annotated[tuple[AgeBand, ...], Field(min_length=1)]
+    program_bits: dict[str, Annotated[int, Field(ge=0, le=30)]]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        problems = []
+        ids = [outcome.id for outcome in self.outcomes]
+        if len(set(ids)) != len(ids):
+            problems.append("outcomes: each id must be used once")
+        shares = [band.at_least for band in self.adherence_bands]
+        if shares != sorted(shares, reverse=True) or len(set(shares)) != len(shares) or shares[-1] != 0:
+            problems.append("adherence_bands: list from the highest at_least down, the last at 0")
+        ages = [band.from_age for band in self.age_bands]
+        if ages != sorted(set(ages)) or ages[0] != AGE_RANGE[0]:
+            problems.append(f"age_bands: list from the youngest up, the first from_age {AGE_RANGE[0]}")
+        unknown = sorted(set(self.program_bits) - set(EXERCISE_IDS))
+        missing = sorted(set(EXERCISE_IDS) - set(self.program_bits))
+        if unknown:
+            problems.append(f"program_bits: not exercise ids: {', '.join(unknown)}")
+        if missing:
+            problems.append(f"program_bits: give a bit to: {', '.join(missing)}")
+        if len(set(self.program_bits.values())) != len(self.program_bits):
+            problems.append("program_bits: each bit must belong to one exercise")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def outcome(self, outcome_id: str) -> OutcomeDefinition:
+        for outcome in self.outcomes:
+            if outcome.id == outcome_id:
+                return outcome
+        raise KeyError(outcome_id)
+
+
+def check_registry_content(root: Path) -> list[Problem]:
+    """Every problem in ``registry_outcomes.yaml`` under ``root`` (empty if none)."""
+    return read_model(root, REGISTRY_FILE, RegistryContent)[1]
+
+
+@cache
+def _load(root: Path) -> RegistryContent:
+    content, problems = read_model(root, REGISTRY_FILE, RegistryContent)
+    if problems or content is None:
+        raise RulesContentError(problems)
+    return content
+
+
+def load_registry_content(root: Path = CONTENT_DIR) -> RegistryContent:
+    """The registry definitions, validated; raises :class:`RulesContentError` listing every problem."""
+    return _load(root.resolve())
