@@ -3,7 +3,9 @@
 Each patient gets twelve weeks (the worsening one eight) of seeded history from
 :mod:`sciatrack.demo_histories`: "patient" is the responder, "sam" the slow responder, "wes" the
 worsening case flagged for review, "nora" the one who stopped her sessions. Built in code and safe to run
-again: existing records are found, not duplicated, and a patient with a check keeps their history.
+again: existing records are found, not duplicated, and a patient with a check keeps their history. The
+patients belong to the clinic, so each is mirrored into the outcome registry; the diary and sessions are
+stored in bulk, without the signals that keep the registry current, so the demo syncs each patient itself.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.db import transaction
 
 from sciatrack.accounts.models import Clinic, Clinician, Patient
 from sciatrack.demo_histories import PERSONAS, add_history, describe
+from sciatrack.registry.sync import sync_patient
 
 DEMO_PASSWORD = "sciatrack-demo"
 
@@ -58,4 +61,6 @@ def load_demo() -> Iterator[str]:
         )
         patient.clinicians.add(clinician)
         yield f"{'created' if created else 'kept'} patient: {persona.username} / {DEMO_PASSWORD}"
-        yield describe(persona, add_history(patient, persona))
+        created = add_history(patient, persona)
+        sync_patient(patient)
+        yield describe(persona, created)

@@ -11,9 +11,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from sciatrack.accounts.models import Patient
+from sciatrack.accounts.models import Clinic, Patient
 from sciatrack.care.models import DiaryEntry, Intake, Program, SessionLog
 from sciatrack.care.programs import create_program
+from sciatrack.registry.models import CaseOutcome, RegistryCase, RegistryFollowUp, RegistryWeek
+from sciatrack.registry.sync import sync_patient
 from web.test_program import make_intake
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +108,24 @@ def test_it_deletes_the_account_and_all_its_records_but_nobody_elses(
     assert alice_client.get("/progress/")["Location"].startswith("/accounts/login/")  # signed out
     home = alice_client.get("/?deleted=1").content.decode()
     assert "Your account and everything in it were deleted." in home
+
+
+def test_deleting_the_account_removes_the_person_from_the_outcome_registry(
+    alice_client: Client, alice: Patient, bob: Patient
+) -> None:
+    clinic = Clinic.objects.create(name="Harbour Spine", slug="harbour")
+    Patient.objects.filter(pk__in=[alice.pk, bob.pk]).update(clinic=clinic)
+    for patient in (alice, bob):
+        patient.refresh_from_db()
+        assert sync_patient(patient) is not None
+    case_id = RegistryCase.objects.get(source_patient=alice.uuid).pk
+    assert CaseOutcome.objects.filter(case_id=case_id).exists()
+    response = alice_client.post("/accounts/delete/", {"password": PASSWORD})
+    assert response["Location"] == "/?deleted=1"
+    assert not RegistryCase.objects.filter(source_patient=alice.uuid).exists()
+    for model in (RegistryFollowUp, RegistryWeek, CaseOutcome):
+        assert not model.objects.filter(case_id=case_id).exists()
+    assert RegistryCase.objects.filter(source_patient=bob.uuid).exists()
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,11 @@ from django.db import connection, models
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Insert ``rows`` (tuples in ``columns`` order) into ``model``'s table; returns how many."""
+    """Insert ``rows`` (tuples in ``columns`` order) into ``model``'s table; returns how many.
+
+    ``rows`` may be a generator, but one that queries the database must be drained first (``list``): on
+    PostgreSQL the connection is busy with the COPY while the rows are read, and a query then waits forever.
+    """
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     count = 0

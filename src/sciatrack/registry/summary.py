@@ -91,7 +91,7 @@ def refresh_cases(case_ids: Sequence[int]) -> int:
         batch = list(case_ids[start : start + BATCH])
         with transaction.atomic():
             CaseOutcome.objects.filter(case_id__in=batch).delete()
-            insert_rows(CaseOutcome, OUTCOME_COLUMNS, _rows_for(batch, content))
+            insert_rows(CaseOutcome, OUTCOME_COLUMNS, list(_rows_for(batch, content)))
             RegistryCase.objects.filter(id__in=batch).update(stale=False)
         done += len(batch)
     return done
@@ -124,7 +124,7 @@ def rebuild_all() -> int:
         if not batch:
             return done
         with transaction.atomic():
-            insert_rows(CaseOutcome, OUTCOME_COLUMNS, _rows_for(batch, content))
+            insert_rows(CaseOutcome, OUTCOME_COLUMNS, list(_rows_for(batch, content)))
             RegistryCase.objects.filter(id__in=batch).update(stale=False)
         done += len(batch)
         last_id = batch[-1]

@@ -1,0 +1,96 @@
+"""``registry_outcomes.yaml``: valid as shipped, and each kind of mistake in a copy is reported by field."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sciatrack.content.check import check_content
+from sciatrack.content.registry_schema import REGISTRY_FILE, check_registry_content, load_registry_content
+from sciatrack.content.rules_loader import CONTENT_DIR, RulesContentError
+from sciatrack.domain.registry_outcomes import Status
+
+
+def test_it_loads_the_shipped_definitions() -> None:
+    content = load_registry_content()
+    assert check_registry_content(CONTENT_DIR) == []
+    assert [outcome.id for outcome in content.outcomes] == [
+        "leg-pain-responder-12w",
+        "leg-pain-recovered-12w",
+        "sbi-low-12w",
+        "leg-pain-responder-26w-strict",
+    ]
+    assert all(outcome.first_day >= 1 for outcome in content.outcomes)
+    assert [band.id for band in content.adherence_bands][-1] == "minimal"
+    assert content.age_bands[0].from_age == 16
+    assert Status.MISSING == -1  # stored as this number: changing it would misread stored rows
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return root
+
+
+def edit(root: Path, change: Callable[[str], str]) -> None:
+    path = root / REGISTRY_FILE
+    before = path.read_text(encoding="utf-8")
+    after = change(before)
+    assert after != before, "the edit did not apply"
+    path.write_text(after, encoding="utf-8")
+
+
+def test_a_copy_as_shipped_has_no_problem(copy: Path) -> None:
+    assert check_content(copy) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        (
+            lambda t: t.replace("id: leg-pain-recovered-12w", "id: leg-pain-responder-12w"),
+            "outcomes",
+            "each id must be used once",
+        ),
+        (
+            lambda t: t.replace(
+                "window_days: {before: 14, after: 28}", "window_days: {before: 84, after: 28}", 1
+            ),
+            "outcomes[0]",
+            "window_days.before reaches back to the first check",
+        ),
+        (lambda t: t.replace("  lift-off: 2\n", ""), "program_bits", "give a bit to: lift-off"),
+        (lambda t: t.replace("  heel-slides: 3\n", "  heel-slides: 2\n"), "program_bits", "each bit"),
+        (
+            lambda t: t.replace("at_least: 0.5}", "at_least: 0.8}"),
+            "adherence_bands",
+            "list from the highest at_least down",
+        ),
+        (lambda t: t.replace("at_least: 0.0}", "at_least: 0.1}"), "adherence_bands", "the last at 0"),
+        (lambda t: t.replace("from_age: 30}", "from_age: 45}"), "age_bands", "list from the youngest up"),
+        (
+            lambda t: t.replace("rule: {kind: at_most, value: 6.5}", "rule: {kind: at_most, value: 30}"),
+            "outcomes[2]",
+            "within sbi's range",
+        ),
+    ],
+)
+def test_it_reports_a_broken_copy_by_field(
+    copy: Path, change: Callable[[str], str], field: str, words: str
+) -> None:
+    edit(copy, change)
+    found = check_content(copy)
+    assert found, "the broken copy passed"
+    assert {problem.file for problem in found} == {REGISTRY_FILE}
+    assert any(problem.field == field and words in problem.message for problem in found), found
+
+
+def test_it_refuses_to_load_a_broken_copy(copy: Path) -> None:
+    edit(copy, lambda t: t.replace("  lift-off: 2\n", ""))
+    with pytest.raises(RulesContentError) as caught:
+        load_registry_content(copy)
+    assert [problem.field for problem in caught.value.problems] == ["program_bits"]
