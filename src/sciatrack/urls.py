@@ -11,6 +11,7 @@ urlpatterns = [
     path("check/", include("sciatrack.care.urls")),
     path("", include("sciatrack.care.program_urls")),
     path("accounts/", include("sciatrack.accounts.urls")),
+    path("clinic/registry/", include("sciatrack.registry.urls")),
     path("clinic/", include("sciatrack.clinic.urls")),
     path("invite/<str:key>/", accept_invitation, name="accept-invitation"),
     path("admin/", admin.site.urls),

@@ -47,6 +47,8 @@ CLINIC_OBJECT = {
     "clinic-patient-program",
 }  # a patient of the clinician's clinic, by UUID
 CLINIC = {"clinic-dashboard", "clinic-audit", "clinic-invite"}
+# The outcome registry: aggregates for clinic admins (their clinic) and network users; never one person.
+REGISTRY = {"registry", "registry-compare", "registry-export-csv", "registry-export-json"}
 POST_ONLY = {"delete-account", "create_session_log", "triage_intake", "logout"}
 
 
@@ -117,7 +119,7 @@ def get(client: Client, url: str) -> tuple[int, str]:
 
 
 def test_it_gives_every_url_an_access_class() -> None:
-    classified = PUBLIC | OWN | OWN_OBJECT | CLINIC_OBJECT | CLINIC
+    classified = PUBLIC | OWN | OWN_OBJECT | CLINIC_OBJECT | CLINIC | REGISTRY
     unknown = set(url_names()) - classified
     assert not unknown, f"classify these URLs in the authorization matrix: {sorted(unknown)}"
 
@@ -198,3 +200,26 @@ def test_it_opens_the_clinic_pages_to_clinic_staff_only(
 def test_it_lets_nobody_else_delete_alices_account(world: dict[str, Any], persona: str) -> None:
     world["clients"][persona].post("/accounts/delete/", {"password": "a long test password"})
     assert Patient.objects.filter(pk=world["alice"].pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("visitor", 302), ("alice", 403), ("bea", 403), ("cleo", 403), ("hugo", 403), ("ada", 200)],
+)
+def test_it_opens_the_registry_to_clinic_admins_only(
+    world: dict[str, Any], persona: str, expected: int
+) -> None:
+    client = world["clients"][persona]
+    for url in (
+        "/clinic/registry/",
+        "/clinic/registry/compare/",
+        "/clinic/registry/export.csv",
+        "/clinic/registry/export.json",
+    ):
+        status, body = get(client, url)
+        assert status == expected, f"{persona} at {url}"
+        assert SECRET_NAME not in body or persona == "alice", f"{persona} sees alice's name at {url}"
+        assert SECRET_NOTE not in body
+    # Riverside's admin may not ask for Hillside's figures.
+    if persona == "ada":
+        assert get(client, "/clinic/registry/?clinic=hillside")[0] == 400

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -72,6 +72,15 @@ def test_it_asks_for_a_code_again_in_a_new_session(cleo: User) -> None:
 def test_it_guards_the_admin_for_site_staff_too() -> None:
     admin = User.objects.create_superuser("root", password="a long test password")
     assert signed_in(admin).get("/admin/")["Location"].startswith("/accounts/two-factor/")
+
+
+def test_it_guards_the_network_registry_for_anyone_allowed_to_see_it() -> None:
+    analyst = User.objects.create_user("nina", password="a long test password")
+    analyst.user_permissions.add(
+        Permission.objects.get(codename="view_network", content_type__app_label="registry")
+    )
+    response = signed_in(analyst).get("/clinic/registry/")
+    assert response["Location"] == "/accounts/two-factor/?next=%2Fclinic%2Fregistry%2F"
 
 
 def test_it_never_asks_patients() -> None:

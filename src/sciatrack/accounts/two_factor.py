@@ -29,10 +29,13 @@ SETUP_PATH = "/accounts/two-factor/"
 
 
 def needs_second_factor(user: Any) -> bool:
-    """True for site staff and anyone working for a clinic."""
+    """True for site staff, anyone working for a clinic, and anyone who may see the whole registry."""
     if not user.is_authenticated:
         return False
-    return bool(user.is_staff or user.is_superuser) or Clinician.objects.filter(user=user).exists()
+    if user.is_staff or user.is_superuser or Clinician.objects.filter(user=user).exists():
+        return True
+    # Network-wide outcome figures are clinic data too, whoever was given the right to see them.
+    return bool(user.has_perm("registry.view_network"))
 
 
 class SecondFactorMiddleware:

@@ -38,6 +38,8 @@ class RegistryCase(models.Model):
             models.Index(fields=["clinic", "enrolled_on"]),
             models.Index(fields=["stale"], condition=models.Q(stale=True), name="registry_case_stale"),
         ]
+        # Clinic admins see their own clinic's registry; this permission opens the whole network's.
+        permissions = [("view_network", "Can see the outcome registry of every clinic in the network")]
 
     def __str__(self) -> str:
         return f"Registry case {self.pk}"
