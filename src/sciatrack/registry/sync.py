@@ -111,8 +111,12 @@ def sync_patient(patient: Patient, *, refresh: bool = True) -> RegistryCase | No
     with transaction.atomic():
         # Locking the patient row makes two syncs of one person (two requests at once) run in turn.
         found = Patient.objects.select_for_update().filter(pk=patient.pk).values_list("clinic_id").first()
-        intakes = list(Intake.objects.filter(patient_id=patient.pk).order_by("created", "id"))
-        if found is None or found[0] is None or not intakes:
+        # Most people have no clinic; their checks are not read at all.
+        clinic_id = found[0] if found is not None else None
+        intakes = []
+        if clinic_id is not None:
+            intakes = list(Intake.objects.filter(patient_id=patient.pk).order_by("created", "id"))
+        if clinic_id is None or not intakes:
             RegistryCase.objects.filter(source_patient=patient.uuid).delete()
             return None
         baseline, *later = intakes
@@ -122,7 +126,7 @@ def sync_patient(patient: Patient, *, refresh: bool = True) -> RegistryCase | No
         case, _ = RegistryCase.objects.update_or_create(
             source_patient=patient.uuid,
             defaults={
-                "clinic_id": found[0],
+                "clinic_id": clinic_id,
                 "enrolled_on": enrolled_on,
                 "age_band": _age_band(content, baseline.answers),
                 "triage_tier": baseline.tier,
