@@ -16,6 +16,8 @@ at the end, so it never touches the database it was pointed at), it:
 3. adds a follow-up to 1,000 random cases, marks them stale and times ``summary.refresh_stale()``; with
    ``BENCH_REGISTRY_FULL_REBUILD=1`` also ``summary.rebuild_all()`` for comparison.
 
+``BENCH_REGISTRY_KEEP=1`` keeps the database at the end, to look at the query plans.
+
 The baseline answers one outcome definition without the time-to-response curve; the report answers all
 of them with it, so a ratio above 1 understates what the summary table saves.
 
@@ -47,6 +49,7 @@ SERVER_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/
 BENCH_DATABASE = "sciatrack_bench_registry"
 PATIENTS = int(os.environ.get("BENCH_REGISTRY_PATIENTS", "1000000"))
 FULL_REBUILD = os.environ.get("BENCH_REGISTRY_FULL_REBUILD") == "1"
+KEEP = os.environ.get("BENCH_REGISTRY_KEEP") == "1"  # keep the database afterwards, to explore it
 SEED = 1
 REPEATS = 3
 NEW_FOLLOW_UPS = 1_000
@@ -80,11 +83,6 @@ SELECT status, count(*) FROM (
     FROM cohort c LEFT JOIN counted k ON k.case_id = c.id
 ) statuses
 GROUP BY status ORDER BY status
-"""
-# Stands in for the report while sciatrack.registry.report cannot be imported: the report's main query.
-PLACEHOLDER_SQL = """
-SELECT outcome, status, change, count(*) FROM registry_caseoutcome
-WHERE ({where}) GROUP BY outcome, status, change
 """
 
 
@@ -137,6 +135,7 @@ def measure() -> None:
     from sciatrack.registry.bulk import insert_rows
     from sciatrack.registry.generate import CLINIC_PREFIX, generate_registry
     from sciatrack.registry.models import RegistryCase, RegistryFollowUp
+    from sciatrack.registry.report import Cohort, cohort_report
     from sciatrack.registry.summary import rebuild_all, refresh_stale
 
     with connection.cursor() as cursor:
@@ -188,21 +187,13 @@ def measure() -> None:
         {"clinic": clinic.id, "start": start, "end": end},
     )
 
-    try:
-        from sciatrack.registry.report import Cohort, cohort_report
+    def report(params: dict[str, Any]) -> Callable[[], Any]:
+        cohort = Cohort.from_params(params, None)
+        return lambda: cohort_report(cohort, 10)
 
-        def report(params: dict[str, Any]) -> Callable[[], Any]:
-            cohort = Cohort.from_params(params, None)
-            return lambda: cohort_report(cohort, 10)
-
-        network_report = report({})
-        filtered_report = report({"clinic": [clinic.slug], "from": str(start), "to": str(end)})
-        report_name = "report.cohort_report (every definition, time to response)"
-    except ImportError as error:
-        network_report = raw(PLACEHOLDER_SQL, *network_filter)
-        filtered_report = raw(PLACEHOLDER_SQL, *clinic_filter)
-        report_name = "placeholder: GROUP BY outcome, status, change over CaseOutcome"
-        print(f"sciatrack.registry.report is not importable ({error}): timing the placeholder query instead")
+    network_report = report({})
+    filtered_report = report({"clinic": [clinic.slug], "from": str(start), "to": str(end)})
+    report_name = "report.cohort_report (every definition, time to response)"
 
     print(f"\n-- reports ({report_name}; median of {REPEATS} after a warm-up)")
     print(f"{'cohort':<10}{'report s':>10}{'baseline s':>12}{'baseline/report':>17}  target")
@@ -294,7 +285,10 @@ def main() -> int:
         print(f"bench_registry: could not measure: {type(error).__name__}: {error}")
     finally:
         try:
-            admin(SERVER_URL, drop)
+            if KEEP:
+                print(f"bench_registry: kept the database {BENCH_DATABASE} (BENCH_REGISTRY_KEEP=1)")
+            else:
+                admin(SERVER_URL, drop)
         except psycopg.Error as error:
             print(f"bench_registry: could not drop {BENCH_DATABASE}: {error}")
     return 0

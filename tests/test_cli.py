@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from sciatrack.demo import DEMO_REGISTRY_CLINICS, DEMO_REGISTRY_PATIENTS
+
 SCIATRACK = Path(sys.executable).with_name("sciatrack")
 
 
@@ -61,13 +63,19 @@ def test_it_loads_the_demo_twice_without_duplicates_into_a_wal_database(tmp_path
             )
             assert result.returncode == 0, result.stderr
     assert "kept patient: patient / sciatrack-demo" in result.stdout
+    assert "kept the synthetic registry network" in result.stdout
     import sqlite3
 
     with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
         usernames = sorted(row[0] for row in db.execute("select username from auth_user"))
         journal_mode = db.execute("pragma journal_mode").fetchone()[0]
+        generated = "select count(*) from accounts_clinic where slug like 'registry-%'"
+        clinics = db.execute(generated).fetchone()[0]
+        cases = db.execute("select count(*) from registry_registrycase").fetchone()[0]
     assert usernames == ["admin", "clinician", "nora", "patient", "sam", "wes"]
     assert journal_mode == "wal"
+    # The synthetic network, made once, and the four demo patients of the demo clinic.
+    assert (clinics, cases) == (DEMO_REGISTRY_CLINICS, DEMO_REGISTRY_PATIENTS + 4)
 
 
 def test_it_refuses_demo_accounts_in_production(tmp_path: Path) -> None:

@@ -17,9 +17,14 @@ from django.db import transaction
 
 from sciatrack.accounts.models import Clinic, Clinician, Patient
 from sciatrack.demo_histories import PERSONAS, add_history, describe
+from sciatrack.registry.generate import generate_registry, generated_clinics
 from sciatrack.registry.sync import sync_patient
 
 DEMO_PASSWORD = "sciatrack-demo"
+# A synthetic clinic network, so that the registry pages have figures to show (four patients are too
+# few: groups under the minimum are hidden).
+DEMO_REGISTRY_PATIENTS = 3000
+DEMO_REGISTRY_CLINICS = 6
 
 
 def demo_user(username: str, first_name: str, last_name: str, *, staff: bool = False) -> tuple[User, bool]:
@@ -64,3 +69,12 @@ def load_demo() -> Iterator[str]:
         created = add_history(patient, persona)
         sync_patient(patient)
         yield describe(persona, created)
+
+    if generated_clinics().exists():
+        yield "kept the synthetic registry network"
+    else:
+        generate_registry(DEMO_REGISTRY_PATIENTS, seed=1, clinics=DEMO_REGISTRY_CLINICS)
+        yield (
+            f"created a synthetic registry network: {DEMO_REGISTRY_PATIENTS} patients in "
+            f"{DEMO_REGISTRY_CLINICS} clinics (see /clinic/registry/ as admin)"
+        )

@@ -269,3 +269,13 @@ def test_it_links_the_registry_from_the_dashboard_for_those_allowed(world: dict[
     assert 'href="/clinic/registry/"' in world["clients"]["ada"].get("/clinic/").content.decode()
     assert 'href="/clinic/registry/"' in world["clients"]["root"].get("/clinic/").content.decode()
     assert 'href="/clinic/registry/"' not in world["clients"]["cleo"].get("/clinic/").content.decode()
+
+
+def test_it_links_the_registry_from_the_account_page_only_for_those_who_may_see_it(
+    world: dict[str, Any],
+) -> None:
+    clients = world["clients"]
+    for persona in ("ada", "nico", "root"):
+        assert 'href="/clinic/registry/"' in clients[persona].get("/accounts/").content.decode(), persona
+    for persona in ("cleo", "alice"):
+        assert 'href="/clinic/registry/"' not in clients[persona].get("/accounts/").content.decode(), persona
