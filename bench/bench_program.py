@@ -1,6 +1,6 @@
 """Benchmark: the program page and the session-log POST under load, against a bare Django view.
 
-``sciatrack serve`` (gunicorn gthread, its default workers and threads, ``DEBUG=0``) serves a fresh
+``sciatrack serve`` (gunicorn with its default workers and threads, ``DEBUG=0``) serves a fresh
 SQLite database in a temporary folder. One patient has a stored intake and program and a signed-in
 session. wrk, on loopback for ``BENCH_SECONDS`` (default 10) per run with 2 threads and 32
 connections, loads in turn:
@@ -326,7 +326,13 @@ def connection_spread(port: int) -> str:
 
 
 def one_worker(result: Result) -> bool:
-    """One worker process held every connection (while the others, if any, held none)."""
+    """One threaded worker process held every connection (while the others, if any, held none).
+
+    Sync workers answer one request per connection and close it, so with them a snapshot of the
+    connections says nothing about how the work was shared: never marked.
+    """
+    if server_shape()[1] == 1:
+        return False
     counts = [int(count) for count in result.spread.split("+")] if result.spread != "?" else []
     return len(counts) > 1 and counts.count(0) == len(counts) - 1
 
@@ -363,7 +369,8 @@ def report(
     print()
     workers, threads = server_shape()
     print(
-        f"sciatrack serve ({workers} workers x {threads} threads, gthread, DEBUG=0, SQLite); "
+        f"sciatrack serve ({workers} workers x {threads} threads, {'sync' if threads == 1 else 'gthread'}, "
+        "DEBUG=0, SQLite); "
         f"wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s on loopback; {os.cpu_count()} CPU(s)"
     )
     header = (

@@ -1,0 +1,42 @@
+"""The session engine reads Django's database sessions with one statement and the same rules."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from sciatrack.accounts.sessions import SessionStore
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_reads_back_what_was_saved() -> None:
+    store = SessionStore()
+    store["answer"] = 42
+    store.save()
+    assert SessionStore(store.session_key).load() == {"answer": 42}
+
+
+def test_it_treats_an_expired_session_as_none_and_forgets_its_key() -> None:
+    store = SessionStore()
+    store["answer"] = 42
+    store.set_expiry(60)
+    store.save()
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        again = SessionStore(store.session_key)
+        assert again.load() == {}
+        assert again.session_key is None
+
+
+def test_a_deleted_session_is_gone_for_every_reader() -> None:
+    store = SessionStore()
+    store["answer"] = 42
+    store.save()
+    key = store.session_key
+    SessionStore(key).delete()
+    assert not Session.objects.filter(session_key=key).exists()
+    assert SessionStore(key).load() == {}
