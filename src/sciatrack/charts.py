@@ -121,7 +121,7 @@ def _style(colors: Sequence[str]) -> Style:
     )
 
 
-def _config(colors: Sequence[str], **extra: Any) -> dict[str, Any]:
+def chart_config(colors: Sequence[str], **extra: Any) -> dict[str, Any]:
     """Options shared by every chart: no JavaScript, no tooltips, legend underneath, scalable."""
     return {
         "style": _style(colors),
@@ -142,7 +142,7 @@ def _config(colors: Sequence[str], **extra: Any) -> dict[str, Any]:
     }
 
 
-def _finish(chart: Any, id_prefix: str, title: str, description: str, extra_css: str = "") -> str:
+def finish_chart(chart: Any, id_prefix: str, title: str, description: str, extra_css: str = "") -> str:
     """Render a pygal chart, then make it inline-safe and accessible (see the module docstring)."""
     if not chart.raw_series:
         # pygal 3.1 crashes on custom axis labels without data; it shows NO_DATA instead.
@@ -190,7 +190,7 @@ def _finish(chart: Any, id_prefix: str, title: str, description: str, extra_css:
     return ET.tostring(root, encoding="unicode")
 
 
-def _check_id(id_prefix: str) -> None:
+def check_chart_id(id_prefix: str) -> None:
     if not _ID.match(id_prefix):
         raise ValueError(f"id_prefix must be a letter then letters, digits, '-' or '_': {id_prefix!r}")
 
@@ -217,7 +217,7 @@ def pain_chart(
     the first and last day are marked with a row of square markers under the 0 line. The table has one row per
     day (charted days plus in-range session days) with the two ratings and whether there was a session.
     """
-    _check_id(id_prefix)
+    check_chart_id(id_prefix)
     if not len(days) == len(leg) == len(back):
         raise ValueError("days, leg and back must have the same length")
     sessions = sorted(d for d in session_days if days and days[0] <= d <= days[-1])
@@ -234,7 +234,7 @@ def pain_chart(
         parts.append(f"{count} session day{'s' if count != 1 else ''} marked. Scale 0 (no pain) to 10.")
         description = " ".join(parts)
     chart = pygal.DateLine(
-        **_config(
+        **chart_config(
             (LEG, BACK, SESSION),
             range=(-1.2, 10),
             y_labels=list(range(0, 11, 2)),
@@ -263,7 +263,7 @@ def pain_chart(
     table = ChartTable(
         "Leg and back pain (0 to 10) by day", ["Date", "Leg pain", "Back pain", "Session"], rows
     )
-    return Chart(_finish(chart, id_prefix, title, description, css), title, description, table)
+    return Chart(finish_chart(chart, id_prefix, title, description, css), title, description, table)
 
 
 def measure_chart(
@@ -279,7 +279,7 @@ def measure_chart(
     ``points`` are (follow-up label, score or None) in order; a None follow-up keeps its label with no bar.
     The y axis runs 0..``max_score`` (SBI 24, PEG 10, PSFS 10); the description says which way is better.
     """
-    _check_id(id_prefix)
+    check_chart_id(id_prefix)
     title = f"{measure} at each check"
     labels = [label for label, _ in points]
     scores = [score for _, score in points]
@@ -290,13 +290,13 @@ def measure_chart(
         description = f"{NO_DATA}: no {measure} scores recorded."
     else:
         description = f"{trend} {better} is better; the scale runs 0 to {format_number(max_score)}."
-    chart = pygal.Bar(**_config((DONE,), range=(0, max_score), show_legend=False, print_values=False))
+    chart = pygal.Bar(**chart_config((DONE,), range=(0, max_score), show_legend=False, print_values=False))
     chart.x_labels = labels
     if trend is not None:
         chart.add(measure, list(scores))
     rows = [[label, format_number(score)] for label, score in points]
     table = ChartTable(f"{measure} score (0 to {format_number(max_score)})", ["Follow-up", "Score"], rows)
-    return Chart(_finish(chart, id_prefix, title, description), title, description, table)
+    return Chart(finish_chart(chart, id_prefix, title, description), title, description, table)
 
 
 def reach_chart(
@@ -310,7 +310,7 @@ def reach_chart(
     The y axis is labelled with the reach names; no symptoms is at the bottom and the foot at the top, so
     lower on the chart is better (as on the pain chart), which the description says. None leaves a gap.
     """
-    _check_id(id_prefix)
+    check_chart_id(id_prefix)
     if len(days) != len(reach_depth) or len(labels) != 6:
         raise ValueError("days and reach_depth must have the same length, and there must be 6 labels")
     title = "How far down the leg symptoms reach"
@@ -321,7 +321,7 @@ def reach_chart(
     else:
         description = f"{trend} Lower on the chart is better: it means symptoms stay closer to the back."
     chart = pygal.DateLine(
-        **_config(
+        **chart_config(
             (LEG,),
             range=(0, 5),
             y_labels=[{"label": label, "value": i} for i, label in enumerate(labels)],
@@ -339,7 +339,7 @@ def reach_chart(
         for d, v in zip(days, reach_depth, strict=True)
     ]
     table = ChartTable("How far down the leg symptoms reach, by day", ["Date", "Symptoms reach"], rows)
-    return Chart(_finish(chart, id_prefix, title, description), title, description, table)
+    return Chart(finish_chart(chart, id_prefix, title, description), title, description, table)
 
 
 def adherence_chart(
@@ -350,7 +350,7 @@ def adherence_chart(
     Prescribed bars are outlined (hollow) and done bars filled, so they differ by more than colour.
     The description gives the overall total and percentage and the latest week.
     """
-    _check_id(id_prefix)
+    check_chart_id(id_prefix)
     if not len(week_starts) == len(done) == len(prescribed):
         raise ValueError("week_starts, done and prescribed must have the same length")
     title = "Sessions done each week"
@@ -365,7 +365,9 @@ def adherence_chart(
             f"sessions were done{share}. "
             f"Week of {format_day(week_starts[-1])}: {done[-1]} of {prescribed[-1]}."
         )
-    chart = pygal.Bar(**_config((PRESCRIBED, DONE), legend_at_bottom_columns=2, min_scale=3, max_scale=8))
+    chart = pygal.Bar(
+        **chart_config((PRESCRIBED, DONE), legend_at_bottom_columns=2, min_scale=3, max_scale=8)
+    )
     chart.x_labels = [format_day(d) for d in week_starts]
     chart.x_labels_major_every = max(1, -(-len(week_starts) // 4))
     chart.show_minor_x_labels = len(week_starts) <= 5
@@ -375,4 +377,4 @@ def adherence_chart(
     css = f"#ID .serie-0 .rect{{fill:#fff;fill-opacity:1;stroke:{PRESCRIBED};stroke-width:2}}"
     rows = [[format_day(w), str(d), str(p)] for w, d, p in zip(week_starts, done, prescribed, strict=True)]
     table = ChartTable("Sessions done and prescribed, by week", ["Week starting", "Done", "Prescribed"], rows)
-    return Chart(_finish(chart, id_prefix, title, description, css), title, description, table)
+    return Chart(finish_chart(chart, id_prefix, title, description, css), title, description, table)

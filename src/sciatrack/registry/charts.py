@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pygal
 
-from sciatrack.charts import Chart, ChartTable, _check_id, _config, _finish
+from sciatrack.charts import Chart, ChartTable, chart_config, check_chart_id, finish_chart
 from sciatrack.domain.registry_stats import KaplanMeierCurve
 
 CURVE, BAND = "#0067a3", "#555555"
@@ -70,12 +70,12 @@ def response_chart(curve: KaplanMeierCurve, id_prefix: str, name: str) -> Chart:
     ``name`` is the outcome's name, used in the title. The table has one row per week with a response or
     someone leaving follow-up: how many were still followed, responded, left, and the share responded.
     """
-    _check_id(id_prefix)
+    check_chart_id(id_prefix)
     title = f"Time to response: {name}"
     description = describe_curve(curve)
     last_week = curve.points[-1].time if curve.points else 0
     chart = pygal.XY(
-        **_config(
+        **chart_config(
             (CURVE, BAND, BAND),
             range=(0, 100),
             xrange=(0, max(last_week, 1)),
@@ -123,4 +123,4 @@ def response_chart(curve: KaplanMeierCurve, id_prefix: str, name: str) -> Chart:
         ["Week", "Still followed", "Responded", "Left follow-up", "Share responded", "95% range"],
         rows,
     )
-    return Chart(_finish(chart, id_prefix, title, description), title, description, table)
+    return Chart(finish_chart(chart, id_prefix, title, description), title, description, table)

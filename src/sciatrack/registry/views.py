@@ -256,50 +256,57 @@ def query_of(cohort: Cohort, prefix: str = "") -> str:
     return urlencode(cohort.as_params(prefix))
 
 
+def _cohorts_or_response(
+    request: HttpRequest, template: str, forms: dict[str, str], **context: Any
+) -> tuple[list[Cohort], dict[str, Any], HttpResponse | None]:
+    """The cohorts a registry page asks for, in the order of ``forms`` (context name -> parameter prefix).
+
+    Returns them with the page's context so far (each form filled in, the minimum, ``context``), or the
+    response that ends the page instead: the 403 for someone who may not see the registry, or ``template``
+    with the error as a 400 when a parameter is not allowed.
+    """
+    scope = registry_scope(request.user)
+    if scope is None:
+        return [], {}, refused(request)
+    allowed = scope.clinic_ids
+    context.update({name: cohort_form(request.GET, allowed, prefix) for name, prefix in forms.items()})
+    context["minimum"] = minimum()
+    try:
+        cohorts = [Cohort.from_params(request.GET, allowed, prefix=prefix) for prefix in forms.values()]
+    except CohortError as error:
+        context["error"] = error
+        return [], context, render(request, template, context, status=400)
+    return cohorts, context, None
+
+
 @login_required
 def registry_page(request: HttpRequest) -> HttpResponse:
     """One cohort's figures (GET parameters: the cohort); 400 with the message when one is not allowed."""
-    scope = registry_scope(request.user)
-    if scope is None:
-        return refused(request)
-    allowed = scope.clinic_ids
-    context: dict[str, Any] = {"form": cohort_form(request.GET, allowed), "minimum": minimum()}
-    try:
-        cohort = Cohort.from_params(request.GET, allowed)
-    except CohortError as error:
-        context["error"] = error
-        return render(request, "registry/report.html", context, status=400)
+    template = "registry/report.html"
+    cohorts, context, response = _cohorts_or_response(request, template, {"form": ""})
+    if response is not None:
+        return response
+    (cohort,) = cohorts
     report = cohort_report(cohort, minimum())
-    query = query_of(cohort)
     context.update(
         {
             **report_view(report),
-            "query": query,
+            "query": query_of(cohort),
             "compare_query": urlencode([*cohort.as_params(), *cohort.as_params(PREFIX_B)]),
         }
     )
-    return render(request, "registry/report.html", context)
+    return render(request, template, context)
 
 
 @login_required
 def compare_page(request: HttpRequest) -> HttpResponse:
     """Two cohorts side by side (the second one's parameters prefixed ``b-``) and each rate's difference."""
-    scope = registry_scope(request.user)
-    if scope is None:
-        return refused(request)
-    allowed = scope.clinic_ids
-    context: dict[str, Any] = {
-        "form_a": cohort_form(request.GET, allowed),
-        "form_b": cohort_form(request.GET, allowed, PREFIX_B),
-        "minimum": minimum(),
-        "form_open": True,
-    }
-    try:
-        cohort_a = Cohort.from_params(request.GET, allowed)
-        cohort_b = Cohort.from_params(request.GET, allowed, prefix=PREFIX_B)
-    except CohortError as error:
-        context["error"] = error
-        return render(request, "registry/compare.html", context, status=400)
+    template = "registry/compare.html"
+    forms = {"form_a": "", "form_b": PREFIX_B}
+    cohorts, context, response = _cohorts_or_response(request, template, forms, form_open=True)
+    if response is not None:
+        return response
+    cohort_a, cohort_b = cohorts
     comparison = compare(cohort_report(cohort_a, minimum()), cohort_report(cohort_b, minimum()))
     rows = [
         {
@@ -322,7 +329,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
             "query_b": query_of(cohort_b),
         }
     )
-    return render(request, "registry/compare.html", context)
+    return render(request, template, context)
 
 
 # --- Exports ----------------------------------------------------------------------------------------------
