@@ -99,7 +99,8 @@ MIDDLEWARE = [
 # address, that pair is locked out for AXES_COOLOFF_TIME; a correct login resets the count.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user with one plain statement (see its module).
+    "sciatrack.accounts.backends.PasswordBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)

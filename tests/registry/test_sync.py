@@ -327,3 +327,26 @@ def test_weekly_activity_counts_from_the_baseline() -> None:
     days = [START + timedelta(days=d) for d in (0, 6, 7, 7, 30)]
     entries = [(START + timedelta(days=d), leg) for d, leg in ((-1, 9), (1, 4), (2, 5), (13, 2))]
     assert weekly_activity(START, days, entries) == [(0, 2, 2, 4.5), (1, 2, 1, 2.0), (4, 1, 0, None)]
+
+
+def test_a_log_of_someone_without_a_clinic_or_case_syncs_nothing(
+    clinic: Clinic, django_capture_on_commit_callbacks: Any, django_assert_max_num_queries: Any
+) -> None:
+    alone = person("solo", None)
+    check(alone, 0, leg=7, back=4, sbi=15)
+    with django_capture_on_commit_callbacks() as callbacks:
+        session(alone, 1)
+    with django_assert_max_num_queries(1):  # the one read that finds no clinic and no case
+        for callback in callbacks:
+            callback()
+    assert not RegistryCase.objects.exists()
+
+
+def test_a_log_removes_the_case_of_someone_whose_clinic_was_cleared_unseen(
+    pat: Patient, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert RegistryCase.objects.filter(source_patient=pat.uuid).exists()
+    Patient.objects.filter(pk=pat.pk).update(clinic=None)  # an update sends no signal
+    with django_capture_on_commit_callbacks(execute=True):
+        session(pat, 30)
+    assert not RegistryCase.objects.filter(source_patient=pat.uuid).exists()

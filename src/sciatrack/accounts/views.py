@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from .backends import PASSWORD_BACKEND
 from .forms import SignUpForm
 from .models import Patient
 
@@ -22,6 +23,6 @@ def signup(request: HttpRequest) -> HttpResponse:
             user.email = form.cleaned_data["email"]
             user.save()
             Patient.objects.create(user=user, display_name=form.cleaned_data["display_name"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=PASSWORD_BACKEND)
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)

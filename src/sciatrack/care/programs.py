@@ -141,16 +141,17 @@ def log_record(patient: Patient, log: SessionLog, program: Program | None) -> Se
 
 
 def store_log(patient: Patient, log: SessionLog, program: Program | None) -> tuple[SessionLogRecord, bool]:
-    """Store ``log`` once: a log with a key already stored for this patient returns the stored one."""
-    existing = SessionLogRecord.objects.filter(patient=patient, idempotency_key=log.idempotency_key).first()
-    if existing is not None:
-        return existing, False
+    """Store ``log`` once: a log with a key already stored for this patient returns the stored one.
+
+    The insert comes first and the unique key on (patient, idempotency key) refuses a repeat, rather
+    than a look before it: a new log, the usual case, then costs one statement, and two copies sent at
+    once cannot both get in.
+    """
     record = log_record(patient, log, program)
     try:
         with transaction.atomic():
             record.save(force_insert=True)
     except IntegrityError:
-        # The same log sent twice at once: the other request stored it first.
         return SessionLogRecord.objects.get(patient=patient, idempotency_key=log.idempotency_key), False
     return record, True
 

@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from sciatrack.accounts.backends import PASSWORD_BACKEND
 from sciatrack.accounts.models import Clinician, Patient
 from sciatrack.accounts.tokens import hash_key
 
@@ -110,7 +111,7 @@ def accept_invitation(request: HttpRequest, key: str) -> HttpResponse:
             user.email = invitation.email
             user.save()
             make_member(invitation, user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=PASSWORD_BACKEND)
         return render(request, "clinic/invitation_accepted.html", {"invitation": invitation})
     status = 422 if form.errors else 200
     return render(request, "clinic/accept.html", {"form": form, "invitation": invitation}, status=status)
