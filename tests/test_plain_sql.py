@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Intake
-from sciatrack.plain_sql import fetch_one
+from sciatrack.plain_sql import fetch, fetch_first, fetch_one
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +50,40 @@ def test_it_reads_json_and_uuid_columns_as_the_orm_does() -> None:
 
 def test_it_answers_none_when_no_row_matches() -> None:
     assert fetch_one(User, "id", 987654) is None
+
+
+def test_it_filters_orders_and_limits_as_the_orm_does() -> None:
+    import uuid
+
+    from sciatrack.care.models import SessionLog
+
+    patient = Patient.objects.create(user=User.objects.create_user("carol"), display_name="Carol")
+    start = timezone.now().replace(microsecond=0) - timedelta(days=5)
+    for day in (0, 1, 2, 3):
+        SessionLog.objects.create(
+            patient=patient,
+            idempotency_key=uuid.uuid4(),
+            started_at=start + timedelta(days=day),
+            finished_at=start + timedelta(days=day, minutes=20),
+            pain_before=day,
+            exercises=[{"id": "lift-off", "status": "done"}],
+        )
+    window = {
+        "patient": patient.pk,
+        "started_at__gte": start + timedelta(days=1),
+        "started_at__lt": start + timedelta(days=3),
+    }
+    orm = SessionLog.objects.filter(
+        patient=patient, started_at__gte=start + timedelta(days=1), started_at__lt=start + timedelta(days=3)
+    )
+    assert (
+        sorted(log.pain_before for log in fetch(SessionLog, window))
+        == sorted(orm.values_list("pain_before", flat=True))
+        == [1, 2]
+    )
+    newest = fetch_first(SessionLog, {"patient": patient.pk}, "-started_at")
+    oldest = fetch_first(SessionLog, {"patient": patient.pk}, "started_at")
+    assert newest is not None and oldest is not None
+    assert (newest.pain_before, oldest.pain_before) == (3, 0)
+    assert newest.exercises == [{"id": "lift-off", "status": "done"}]
+    assert fetch(SessionLog, {"patient": patient.pk}, "started_at", limit=2)[1].pain_before == 1

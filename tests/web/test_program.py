@@ -9,9 +9,12 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils.text import capfirst
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Intake, Program, SessionLog
+from sciatrack.content.dosage_text import describe_dosage
+from sciatrack.content.schema import Dosage
 from sciatrack.domain.intake import parse_intake
 from sciatrack.domain.triage import result_to_json, triage
 from vignettes import vignette_answers
@@ -138,6 +141,43 @@ def test_it_leaves_out_today_an_exercise_that_spread_symptoms(alice_client: Clie
     data = alice_client.get("/session/").context["session_data"]
     assert "mckenzie-extension" not in data["exercises"]
     assert "Stopped for today" in alice_client.get("/program/").content.decode()
+
+
+def test_the_page_shows_a_stop_a_clinicians_change_and_a_new_check_at_once(
+    alice_client: Client, alice: Patient
+) -> None:
+    # The page's body is kept rendered per program version; each change below must show on the next visit.
+    make_intake(alice, "disc-pattern-self-care")
+    first = alice_client.get("/program/").content.decode()
+    assert "Stopped for today" not in first
+
+    from django.utils import timezone
+
+    now = timezone.now().isoformat()
+    stopped = {
+        "id": "mckenzie-extension",
+        "status": "stopped",
+        "symptoms": "spread_down",
+        "stop_reason": "Spread.",
+    }
+    assert post(alice_client, a_log(started_at=now, finished_at=now, exercises=[stopped])).status_code == 201
+    assert "Stopped for today" in alice_client.get("/program/").content.decode()
+
+    record = Program.objects.get(patient=alice)
+    changed = [dict(item) for item in record.exercises]
+    with_reps = next(i for i, item in enumerate(changed) if item["dosage"].get("reps"))
+    before = describe_dosage(Dosage.model_validate(changed[with_reps]["dosage"]))
+    changed[with_reps]["dosage"] = {**changed[with_reps]["dosage"], "reps": 17}
+    after = describe_dosage(Dosage.model_validate(changed[with_reps]["dosage"]))
+    record.exercises = changed
+    record.save()
+    page = alice_client.get("/program/").content.decode()
+    assert capfirst(after) in page and capfirst(before) not in page
+
+    make_intake(alice, "stenosis-pattern-no-extension")  # a new check: a new program, without extension
+    page = alice_client.get("/program/").content.decode()
+    assert capfirst(after) not in page
+    assert "Left out for now" in page and Program.objects.filter(patient=alice).count() == 2
 
 
 # POST /api/sessions ------------------------------------------------------------------------------

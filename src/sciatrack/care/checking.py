@@ -21,6 +21,7 @@ from sciatrack.accounts.models import Patient
 from sciatrack.content.version import content_version
 from sciatrack.domain.intake import IntakeError, parse_intake
 from sciatrack.domain.triage import TriageResult, result_to_json, triage
+from sciatrack.plain_sql import fetch_one
 
 from . import content_adapter, steps
 from .models import Intake
@@ -92,9 +93,20 @@ def evaluate(state: State) -> Outcome:
 
 
 def patient_of(request: HttpRequest) -> Patient | None:
+    """The signed-in person's patient record; None for visitors and for staff without one.
+
+    The first call reads it with one plain statement and keeps it on the user, where ``user.patient``
+    finds it as if the ORM had loaded it; the pages ask several times per request.
+    """
     user = request.user
     if not user.is_authenticated:
         return None
+    relation = Patient.user.field.remote_field  # the user's side of the one-to-one link
+    if not relation.is_cached(user):
+        patient = fetch_one(Patient, "user", user.pk)
+        relation.set_cached_value(user, patient)
+        if patient is not None:
+            Patient.user.field.set_cached_value(patient, user)
     try:
         return user.patient
     except Patient.DoesNotExist:

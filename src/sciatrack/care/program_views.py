@@ -7,10 +7,14 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from sciatrack.content.loader import load_exercises
+from sciatrack.content.version import content_version
 from sciatrack.domain.session_log import RESPONSES, SYMPTOM_CHOICES
 from sciatrack.domain.sessions import plan_session, step_to_json
+from sciatrack.fragment_cache import FragmentCache
 
 from . import checking, programs
 from .presentation import result_context
@@ -28,22 +32,47 @@ def _no_program_context(found: programs.Current) -> dict[str, Any]:
     return {**result_context({}, found.result, {}), "emergency_number": settings.SCIATRACK_EMERGENCY_NUMBER}
 
 
+# Each worker keeps the program bodies it rendered last; one is about 6 kB.
+PROGRAM_BODIES = FragmentCache(2000)
+
+
 def program_page(request: HttpRequest) -> HttpResponse:
+    """The person's program: each exercise with its dose, what was left out and why, and take-home links.
+
+    The body is rendered once per stored program version and day's stops (see :data:`PROGRAM_BODIES`);
+    the page around it (menu, sign-out form) is rendered on every request.
+    """
     found, stopped = _current(request)
     context: dict[str, Any] = {"page_title": "Your home program"}
-    if found.program is None:
+    if not found.has_program:
         context.update(_no_program_context(found))
         return render(request, "care/program.html", context)
-    library = load_exercises()
-    context.update(
-        program=found.program,
-        record=found.record,
-        entries=[
-            (exercise, library[exercise.id], stopped.get(exercise.id)) for exercise in found.program.exercises
-        ],
-        stopped=stopped,
-        signed_in=checking.patient_of(request) is not None,
-    )
+    signed_in = checking.patient_of(request) is not None
+
+    def render_body() -> str:
+        program = found.program
+        assert program is not None
+        library = load_exercises()
+        entries = [
+            (exercise, library[exercise.id], stopped.get(exercise.id)) for exercise in program.exercises
+        ]
+        body = {"program": program, "entries": entries, "stopped": stopped, "signed_in": signed_in}
+        return render_to_string("care/_program_body.html", body)
+
+    if found.record is None:
+        context["program_body"] = render_body()
+    else:
+        # Everything the body shows comes from these: the stored program as last changed, today's
+        # stops, whether the person is signed in, the language and the exercise library's version.
+        key = (
+            found.record.uuid,  # not the id, which a database may give again after a delete
+            found.record.updated,
+            tuple(sorted(stopped.items())),
+            signed_in,
+            get_language(),
+            content_version(),
+        )
+        context["program_body"] = PROGRAM_BODIES.get_or_render(key, render_body)
     return render(request, "care/program.html", context)
 
 

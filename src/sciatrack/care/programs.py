@@ -8,7 +8,8 @@ clinician can change it later); anyone else gets the program of the check in the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from sciatrack.domain import programs as domain
 from sciatrack.domain.differential import Pattern
 from sciatrack.domain.intake import IntakeError, parse_intake
 from sciatrack.domain.session_log import ExerciseStatus, SessionLog, session_log_to_json
+from sciatrack.plain_sql import fetch, fetch_first
 
 from . import checking, steps
 from .models import Intake, Program
@@ -33,13 +35,24 @@ from .models import SessionLog as SessionLogRecord
 class Current:
     """What the program page shows: a program, or the result that rules one out, or nothing yet."""
 
-    program: domain.Program | None
-    record: Program | None
+    record: Program | None  # the stored program, for a signed-in patient
     result: dict[str, Any] | None  # result_to_json of the check the program follows
+    built: domain.Program | None = None  # the program of a check kept in the browser session
 
     @property
     def has_check(self) -> bool:
         return self.result is not None
+
+    @property
+    def has_program(self) -> bool:
+        """Whether there is a program, without building it."""
+        return self.record is not None or self.built is not None
+
+    @cached_property
+    def program(self) -> domain.Program | None:
+        """The program to follow: the stored one (built from its record when first asked for) or the
+        one of the browser session's check; None when there is none."""
+        return from_record(self.record) if self.record is not None else self.built
 
 
 def create_program(intake: Intake) -> Program | None:
@@ -76,27 +89,32 @@ def from_record(record: Program) -> domain.Program:
 def _from_session(request: HttpRequest) -> Current:
     state = checking.load(request)
     if steps.first_unanswered(state) is not None:
-        return Current(None, None, None)
+        return Current(None, None)
     try:
         outcome = checking.evaluate(state)
         program = domain.build_program(parse_intake(outcome.answers))
     except (IntakeError, ValueError):
-        return Current(None, None, None)
-    return Current(program, None, outcome.result)
+        return Current(None, None)
+    return Current(None, outcome.result, built=program)
 
 
 def current(request: HttpRequest) -> Current:
-    """The program of the person's newest check (stored for a patient, else from the session)."""
+    """The program of the person's newest check (stored for a patient, else from the session).
+
+    A patient's newest check and its program are read with plain statements (see :mod:`sciatrack.plain_sql`),
+    as this runs on every program, session and handout page; the program itself is built only when
+    asked for (:attr:`Current.program`).
+    """
     patient = checking.patient_of(request)
-    intake = patient.intakes.first() if patient else None
+    intake = fetch_first(Intake, {"patient": patient.pk}, "-created") if patient else None
     if intake is None:
         return _from_session(request)
     if intake.tier not in ("routine", "self_care"):
-        return Current(None, None, intake.result)
-    record = intake.programs.first() or create_program(intake)
+        return Current(None, intake.result)
+    record = fetch_first(Program, {"intake": intake.pk}, "-created") or create_program(intake)
     if record is None:
-        return Current(None, None, intake.result)
-    return Current(from_record(record), record, intake.result)
+        return Current(None, intake.result)
+    return Current(record, intake.result)
 
 
 def stopped_today(patient: Patient | None, today: date | None = None) -> dict[str, str]:
@@ -104,8 +122,12 @@ def stopped_today(patient: Patient | None, today: date | None = None) -> dict[st
     if patient is None:
         return {}
     day = today or timezone.localdate()
+    # Today is from midnight to midnight where the person is (the active time zone), as ``__date`` means.
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    logs = fetch(SessionLogRecord, {"patient": patient.pk, "started_at__gte": start, "started_at__lt": end})
     stopped: dict[str, str] = {}
-    for log in patient.session_logs.filter(started_at__date=day):
+    for log in sorted(logs, key=lambda log: log.started_at):
         for item in log.exercises:
             if item.get("status") == ExerciseStatus.STOPPED.value:
                 stopped[item["id"]] = item.get("stop_reason", "")
