@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -53,7 +54,7 @@ def test_it_names_a_bad_debug_value() -> None:
 def test_it_uses_sqlite_in_wal_mode_with_immediate_transactions() -> None:
     result = settings_with({})
     assert result.returncode == 0, result.stderr
-    assert "sqlite3" in result.stdout
+    assert json.loads(result.stdout)["engine"] == "sciatrack.db.sqlite"
     assert "journal_mode=WAL" in result.stdout
     assert '"transaction_mode": "IMMEDIATE"' in result.stdout
 

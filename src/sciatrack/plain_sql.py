@@ -9,6 +9,7 @@ plain comparisons joined by AND; anything more belongs in the ORM.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, TypeVar
 
@@ -22,19 +23,38 @@ OPERATORS = {"": "=", "__gte": ">=", "__gt": ">", "__lte": "<=", "__lt": "<"}
 
 
 @cache
-def _columns(model: type[models.Model], alias: str) -> tuple[str, list[str], list[Any]]:
-    """The column list to SELECT for ``model``, the attribute names it fills, and per column the
-    expression and converters to apply (an empty list where the value needs none)."""
+def _columns(model: type[models.Model], alias: str, table: str = "") -> tuple[str, list[str], list[Any]]:
+    """The column list to SELECT for ``model`` (each prefixed ``table.`` when given), the attribute names
+    it fills, and per column the expression and converters to apply (an empty list where none)."""
     connection = connections[alias]
     fields = model._meta.concrete_fields
-    table = model._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    quote = connection.ops.quote_name
+    prefix = f"{table}." if table else ""
+    columns = ", ".join(prefix + quote(str(field.column)) for field in fields)
     conversions: list[Any] = []
     for field in fields:
-        expression = field.get_col(table)
+        expression = field.get_col(model._meta.db_table)
         converters = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
         conversions.append((expression, converters))
     return columns, [field.attname for field in fields], conversions
+
+
+def columns(model: type[models.Model], table: str = "") -> str:
+    """The SQL list of all ``model``'s columns, each prefixed ``table.`` when given, in the order
+    :func:`instance` reads them."""
+    return _columns(model, router.db_for_read(model), table)[0]
+
+
+def instance(model: type[M], values: Sequence[Any]) -> M:
+    """The ``model`` instance of a row's values for :func:`columns`, converted as the ORM would."""
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    _, names, conversions = _columns(model, alias)
+    converted = list(values)
+    for index, (expression, converters) in enumerate(conversions):
+        for convert in converters:
+            converted[index] = convert(converted[index], expression, connection)
+    return model.from_db(alias, names, converted)
 
 
 def _where(model: type[models.Model], connection: Any, filters: dict[str, Any]) -> tuple[str, list[Any]]:
@@ -59,9 +79,8 @@ def fetch(model: type[M], filters: dict[str, Any], order_by: str = "", limit: in
     alias = router.db_for_read(model)
     connection = connections[alias]
     quote = connection.ops.quote_name
-    columns, names, conversions = _columns(model, alias)
     where, params = _where(model, connection, filters)
-    sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {where}"
+    sql = f"SELECT {_columns(model, alias)[0]} FROM {quote(model._meta.db_table)} WHERE {where}"
     if order_by:
         field = model._meta.get_field(order_by.removeprefix("-"))
         sql += f" ORDER BY {quote(str(field.column))}{' DESC' if order_by.startswith('-') else ''}"  # type: ignore[union-attr]
@@ -70,14 +89,7 @@ def fetch(model: type[M], filters: dict[str, Any], order_by: str = "", limit: in
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    found = []
-    for row in rows:
-        values = list(row)
-        for index, (expression, converters) in enumerate(conversions):
-            for convert in converters:
-                values[index] = convert(values[index], expression, connection)
-        found.append(model.from_db(alias, names, values))
-    return found
+    return [instance(model, row) for row in rows]
 
 
 def fetch_first(model: type[M], filters: dict[str, Any], order_by: str = "") -> M | None:

@@ -151,7 +151,8 @@ def database_from_environment() -> dict[str, Any]:
     """``DATABASE_URL`` when set (PostgreSQL in production), else SQLite under ``var/``.
 
     SQLite runs in WAL mode with a busy timeout and ``BEGIN IMMEDIATE`` transactions so that
-    concurrent writers wait for each other instead of failing with "database is locked".
+    concurrent writers wait for each other instead of failing with "database is locked"; transactions
+    queue on a file lock first (:mod:`sciatrack.db.sqlite.base`).
     """
     url = os.environ.get("DATABASE_URL")
     if url:
@@ -164,6 +165,8 @@ def database_from_environment() -> dict[str, Any]:
             "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "sciatrack.sqlite3")),
         }
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's SQLite backend, with transactions queued by a file lock (see its module).
+        config["ENGINE"] = "sciatrack.db.sqlite"
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

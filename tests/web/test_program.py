@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils.text import capfirst
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Intake, Program, SessionLog
+from sciatrack.care.program_views import CSRF_PLACEHOLDER
 from sciatrack.content.dosage_text import describe_dosage
 from sciatrack.content.schema import Dosage
 from sciatrack.domain.intake import parse_intake
@@ -178,6 +180,26 @@ def test_the_page_shows_a_stop_a_clinicians_change_and_a_new_check_at_once(
     page = alice_client.get("/program/").content.decode()
     assert capfirst(after) not in page
     assert "Left out for now" in page and Program.objects.filter(patient=alice).count() == 2
+
+
+def test_a_kept_page_carries_this_requests_csrf_token_and_the_persons_name(alice: Patient) -> None:
+    make_intake(alice, "disc-pattern-self-care")
+    assert alice.user is not None
+    laptop, phone = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    laptop.force_login(alice.user)
+    phone.force_login(alice.user)
+    laptop.get("/program/")  # renders the page and keeps it
+    page = phone.get("/program/").content.decode()  # the kept page, on a browser with its own CSRF secret
+    assert CSRF_PLACEHOLDER not in page
+    token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[0]
+
+    Patient.objects.filter(pk=alice.pk).update(display_name="Alice Marsh")
+    assert "Alice Marsh" in phone.get("/program/").content.decode()
+
+    # The sign-out form of the kept page works on the phone: its token matches the phone's cookie.
+    response = phone.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert phone.get("/program/").context["user"].is_authenticated is False
 
 
 # POST /api/sessions ------------------------------------------------------------------------------

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -32,48 +34,58 @@ def _no_program_context(found: programs.Current) -> dict[str, Any]:
     return {**result_context({}, found.result, {}), "emergency_number": settings.SCIATRACK_EMERGENCY_NUMBER}
 
 
-# Each worker keeps the program bodies it rendered last; one is about 6 kB.
-PROGRAM_BODIES = FragmentCache(2000)
+# Each worker keeps the program pages it rendered last; one is about 8 kB.
+PROGRAM_PAGES = FragmentCache(2000)
+# Stands in for the CSRF token in a stored page; the request's own token replaces it on the way out.
+CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
 
 
 def program_page(request: HttpRequest) -> HttpResponse:
     """The person's program: each exercise with its dose, what was left out and why, and take-home links.
 
-    The body is rendered once per stored program version and day's stops (see :data:`PROGRAM_BODIES`);
-    the page around it (menu, sign-out form) is rendered on every request.
+    A signed-in patient's page is rendered once per version of what it shows and then kept (see
+    :data:`PROGRAM_PAGES`): this is the page people open most. Only the CSRF token of the sign-out form
+    changes per request, so it is put in on the way out.
     """
     found, stopped = _current(request)
     context: dict[str, Any] = {"page_title": "Your home program"}
     if not found.has_program:
         context.update(_no_program_context(found))
         return render(request, "care/program.html", context)
-    signed_in = checking.patient_of(request) is not None
+    patient = checking.patient_of(request)
 
-    def render_body() -> str:
+    def render_page(csrf_token: str | None = None) -> str:
         program = found.program
         assert program is not None
         library = load_exercises()
-        entries = [
-            (exercise, library[exercise.id], stopped.get(exercise.id)) for exercise in program.exercises
-        ]
-        body = {"program": program, "entries": entries, "stopped": stopped, "signed_in": signed_in}
-        return render_to_string("care/_program_body.html", body)
-
-    if found.record is None:
-        context["program_body"] = render_body()
-    else:
-        # Everything the body shows comes from these: the stored program as last changed, today's
-        # stops, whether the person is signed in, the language and the exercise library's version.
-        key = (
-            found.record.uuid,  # not the id, which a database may give again after a delete
-            found.record.updated,
-            tuple(sorted(stopped.items())),
-            signed_in,
-            get_language(),
-            content_version(),
+        context.update(
+            program=program,
+            entries=[(item, library[item.id], stopped.get(item.id)) for item in program.exercises],
+            stopped=stopped,
+            signed_in=patient is not None,
         )
-        context["program_body"] = PROGRAM_BODIES.get_or_render(key, render_body)
-    return render(request, "care/program.html", context)
+        if csrf_token is not None:
+            context["csrf_token"] = csrf_token
+        return render_to_string("care/program.html", context, request)
+
+    if found.record is None or patient is None:
+        return HttpResponse(render_page())
+    # Everything the page shows comes from these: the stored program as last changed, today's stops,
+    # who is signed in and under which name (the menu), the language and the exercise library's version.
+    # base.html says so too: whatever it comes to show per person must be added here.
+    user = request.user
+    key = (
+        found.record.uuid,  # not the id, which a database may give again after a delete
+        found.record.updated,
+        tuple(sorted(stopped.items())),
+        user.pk,
+        user.get_username(),
+        patient.display_name,
+        get_language(),
+        content_version(),
+    )
+    page = PROGRAM_PAGES.get_or_render(key, lambda: render_page(CSRF_PLACEHOLDER))
+    return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
 def session_page(request: HttpRequest) -> HttpResponse:

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ from sciatrack.domain import programs as domain
 from sciatrack.domain.differential import Pattern
 from sciatrack.domain.intake import IntakeError, parse_intake
 from sciatrack.domain.session_log import ExerciseStatus, SessionLog, session_log_to_json
-from sciatrack.plain_sql import fetch, fetch_first
+from sciatrack.plain_sql import columns, fetch, instance
 
 from . import checking, steps
 from .models import Intake, Program
@@ -33,20 +33,30 @@ from .models import SessionLog as SessionLogRecord
 
 @dataclass(frozen=True)
 class Current:
-    """What the program page shows: a program, or the result that rules one out, or nothing yet."""
+    """What the program page shows: a program, or the result that rules one out, or nothing yet.
 
-    record: Program | None  # the stored program, for a signed-in patient
-    result: dict[str, Any] | None  # result_to_json of the check the program follows
-    built: domain.Program | None = None  # the program of a check kept in the browser session
+    Its parts are read when first asked for, so a page that needs only some of them (the program page
+    with a cached body needs neither) does not pay for the others.
+    """
+
+    record: Program | None = None  # the stored program, for a signed-in patient
+    check: Intake | None = None  # the patient's newest stored check
+    session_result: dict[str, Any] | None = None  # the result of a check kept in the browser session
+    built: domain.Program | None = None  # the program of that check
 
     @property
     def has_check(self) -> bool:
-        return self.result is not None
+        return self.check is not None or self.session_result is not None
 
     @property
     def has_program(self) -> bool:
         """Whether there is a program, without building it."""
         return self.record is not None or self.built is not None
+
+    @cached_property
+    def result(self) -> dict[str, Any] | None:
+        """result_to_json of the check the program follows; None before any check."""
+        return self.check.result if self.check is not None else self.session_result
 
     @cached_property
     def program(self) -> domain.Program | None:
@@ -89,13 +99,13 @@ def from_record(record: Program) -> domain.Program:
 def _from_session(request: HttpRequest) -> Current:
     state = checking.load(request)
     if steps.first_unanswered(state) is not None:
-        return Current(None, None)
+        return Current()
     try:
         outcome = checking.evaluate(state)
         program = domain.build_program(parse_intake(outcome.answers))
     except (IntakeError, ValueError):
-        return Current(None, None)
-    return Current(None, outcome.result, built=program)
+        return Current()
+    return Current(session_result=outcome.result, built=program)
 
 
 def current(request: HttpRequest) -> Current:
@@ -106,15 +116,37 @@ def current(request: HttpRequest) -> Current:
     asked for (:attr:`Current.program`).
     """
     patient = checking.patient_of(request)
-    intake = fetch_first(Intake, {"patient": patient.pk}, "-created") if patient else None
+    intake, record = newest_check_and_program(patient.pk) if patient else (None, None)
     if intake is None:
         return _from_session(request)
     if intake.tier not in ("routine", "self_care"):
-        return Current(None, intake.result)
-    record = fetch_first(Program, {"intake": intake.pk}, "-created") or create_program(intake)
-    if record is None:
-        return Current(None, intake.result)
-    return Current(record, intake.result)
+        return Current(check=intake)
+    record = record or create_program(intake)
+    return Current(record, intake)
+
+
+def newest_check_and_program(patient_id: int) -> tuple[Intake | None, Program | None]:
+    """The patient's newest check and the newest program made from it (None where there is none).
+
+    One plain statement: the check comes back with only its id, patient and tier loaded, and its other
+    fields (the answers, the result) load when first used, as with ``.only()``.
+    """
+    intakes = connection.ops.quote_name(Intake._meta.db_table)
+    programs = connection.ops.quote_name(Program._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT i.id, i.patient_id, i.tier, {columns(Program, 'p')} FROM {intakes} i "
+            f"LEFT JOIN {programs} p ON p.id = (SELECT newest.id FROM {programs} newest "
+            f"WHERE newest.intake_id = i.id ORDER BY newest.created DESC LIMIT 1) "
+            f"WHERE i.patient_id = %s ORDER BY i.created DESC LIMIT 1",
+            [patient_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    intake = Intake.from_db(connection.alias, ["id", "patient_id", "tier"], row[:3])
+    record = instance(Program, row[3:]) if row[3] is not None else None
+    return intake, record
 
 
 def stopped_today(patient: Patient | None, today: date | None = None) -> dict[str, str]:

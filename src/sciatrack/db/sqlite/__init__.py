@@ -1,0 +1,1 @@
+"""SQLite with its writers queued by a file lock; see :mod:`.base`."""
