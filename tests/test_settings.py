@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PRINT_SETTINGS = (
     "import django, json; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'debug': s.DEBUG, 'key': s.SECRET_KEY, 'engine': s.DATABASES['default']['ENGINE'],"
-    " 'options': s.DATABASES['default'].get('OPTIONS', {}), 'hosts': s.ALLOWED_HOSTS}))"
+    " 'options': s.DATABASES['default'].get('OPTIONS', {}), 'hosts': s.ALLOWED_HOSTS,"
+    " 'conn_max_age': s.DATABASES['default']['CONN_MAX_AGE']}))"
 )
 
 
@@ -55,6 +56,7 @@ def test_it_uses_sqlite_in_wal_mode_with_immediate_transactions() -> None:
     result = settings_with({})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["engine"] == "sciatrack.db.sqlite"
+    assert json.loads(result.stdout)["conn_max_age"] == 60  # kept open: reconnecting costs a page's time
     assert "journal_mode=WAL" in result.stdout
     assert '"transaction_mode": "IMMEDIATE"' in result.stdout
 

@@ -155,14 +155,16 @@ def database_from_environment() -> dict[str, Any]:
     queue on a file lock first (:mod:`sciatrack.db.sqlite.base`).
     """
     url = os.environ.get("DATABASE_URL")
+    # Connections are kept open between requests: opening one (and, for SQLite, running the PRAGMAs
+    # below) costs more than a whole page.
+    conn_max_age = int(os.environ.get("CONN_MAX_AGE", "60"))
     if url:
-        config: dict[str, Any] = dict(
-            dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
-        )
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
     else:
         config = {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "sciatrack.sqlite3")),
+            "CONN_MAX_AGE": conn_max_age,
         }
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # Django's SQLite backend, with transactions queued by a file lock (see its module).
