@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils.text import capfirst
 
 from sciatrack.accounts.models import Patient
+from sciatrack.api.sessions import StoredLogOut
 from sciatrack.care.models import Intake, Program, SessionLog
 from sciatrack.care.program_views import CSRF_PLACEHOLDER
 from sciatrack.content.dosage_text import describe_dosage
@@ -215,6 +216,15 @@ def test_it_stores_a_log_once_per_idempotency_key(alice_client: Client, alice: P
     stored = SessionLog.objects.get()
     assert stored.pain_before == 6 and stored.exercises[0]["reps_done"] == 10
     assert stored.needs_review is False
+    # Both answers are exactly what the API's documentation promises (StoredLogOut).
+    for answer, created in ((first, True), (again, False)):
+        assert StoredLogOut.model_validate(answer.json()).model_dump() == answer.json()
+        assert answer.json() == {
+            "uuid": str(stored.uuid),
+            "idempotency_key": log["idempotency_key"],
+            "needs_review": False,
+            "created": created,
+        }
 
 
 def test_it_marks_a_spreading_exercise_for_review(alice_client: Client) -> None:
