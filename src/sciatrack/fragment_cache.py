@@ -45,7 +45,3 @@ class FragmentCache:
 
     def __len__(self) -> int:
         return len(self._fragments)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._fragments.clear()

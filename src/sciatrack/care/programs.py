@@ -45,10 +45,6 @@ class Current:
     built: domain.Program | None = None  # the program of that check
 
     @property
-    def has_check(self) -> bool:
-        return self.check is not None or self.session_result is not None
-
-    @property
     def has_program(self) -> bool:
         """Whether there is a program, without building it."""
         return self.record is not None or self.built is not None
@@ -157,9 +153,9 @@ def stopped_today(patient: Patient | None, today: date | None = None) -> dict[st
     # Today is from midnight to midnight where the person is (the active time zone), as ``__date`` means.
     start = timezone.make_aware(datetime.combine(day, time.min))
     end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-    logs = fetch(SessionLogRecord, {"patient": patient.pk, "started_at__gte": start, "started_at__lt": end})
+    that_day = {"patient": patient.pk, "started_at__gte": start, "started_at__lt": end}
     stopped: dict[str, str] = {}
-    for log in sorted(logs, key=lambda log: log.started_at):
+    for log in fetch(SessionLogRecord, that_day, order_by="started_at"):  # the latest reason wins
         for item in log.exercises:
             if item.get("status") == ExerciseStatus.STOPPED.value:
                 stopped[item["id"]] = item.get("stop_reason", "")
