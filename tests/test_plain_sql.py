@@ -1,4 +1,4 @@
-"""fetch_one reads a row as the ORM would: every field's Python value, on SQLite and PostgreSQL alike."""
+"""plain_sql reads and inserts rows as the ORM would: every field's value, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Intake
-from sciatrack.plain_sql import fetch, fetch_first, fetch_one
+from sciatrack.plain_sql import fetch, fetch_first, fetch_one, insert
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,76 @@ def test_it_filters_orders_and_limits_as_the_orm_does() -> None:
     assert (newest.pain_before, oldest.pain_before) == (3, 0)
     assert newest.exercises == [{"id": "lift-off", "status": "done"}]
     assert fetch(SessionLog, {"patient": patient.pk}, "started_at", limit=2)[1].pain_before == 1
+
+
+def unsaved_log(patient: Patient, key: object, **fields: object) -> object:
+    from sciatrack.care.models import SessionLog
+
+    started = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+    values: dict[str, object] = {
+        "patient": patient,
+        "idempotency_key": key,
+        "started_at": started,
+        "finished_at": started + timedelta(minutes=20),
+        "pain_before": 5,
+        "pain_after": 3,
+        "exercises": [{"id": "lift-off", "status": "stopped", "symptoms": "spread_down"}],
+        "needs_review": True,
+        "end_reason": "spread down the leg",
+    }
+    return SessionLog(**{**values, **fields})
+
+
+def test_it_inserts_a_row_the_orm_reads_back_field_for_field() -> None:
+    import uuid
+
+    from sciatrack.care.models import SessionLog
+
+    patient = Patient.objects.create(user=User.objects.create_user("dave"), display_name="Dave")
+    before = timezone.now()
+    log = unsaved_log(patient, uuid.uuid4())
+    assert isinstance(log, SessionLog)
+    assert insert(log) is log
+    assert log.pk is not None and log._state.adding is False and log._state.db == "default"
+    assert log.created is not None and log.created >= before  # auto_now_add filled in, as save() does
+    stored = SessionLog.objects.get(pk=log.pk)
+    assert field_values(stored) == field_values(log)
+    assert stored.exercises[0]["symptoms"] == "spread_down" and stored.needs_review is True
+    assert stored.program_id is None and stored.ended_early is False  # a default
+
+
+def test_it_sends_pre_save_and_post_save_as_a_new_row() -> None:
+    import uuid
+
+    from sciatrack.care.models import SessionLog
+
+    patient = Patient.objects.create(user=User.objects.create_user("erin"), display_name="Erin")
+    heard: list[tuple[str, bool | None, bool]] = []
+
+    def before(sender: type, instance: SessionLog, **kwargs: object) -> None:
+        heard.append(("pre_save", None, instance.pk is None))
+
+    def after(sender: type, instance: SessionLog, created: bool, **kwargs: object) -> None:
+        heard.append(("post_save", created, SessionLog.objects.filter(pk=instance.pk).exists()))
+
+    pre_save.connect(before, sender=SessionLog)
+    post_save.connect(after, sender=SessionLog)
+    try:
+        insert(unsaved_log(patient, uuid.uuid4()))
+    finally:
+        pre_save.disconnect(before, sender=SessionLog)
+        post_save.disconnect(after, sender=SessionLog)
+    assert heard == [("pre_save", None, True), ("post_save", True, True)]
+
+
+def test_a_row_breaking_a_unique_key_raises_and_stores_nothing() -> None:
+    import uuid
+
+    from sciatrack.care.models import SessionLog
+
+    patient = Patient.objects.create(user=User.objects.create_user("frank"), display_name="Frank")
+    key = uuid.uuid4()
+    insert(unsaved_log(patient, key, pain_before=1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert(unsaved_log(patient, key, pain_before=9))
+    assert list(SessionLog.objects.filter(patient=patient).values_list("pain_before", flat=True)) == [1]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db.utils import ConnectionHandler
 
+from sciatrack.db.sqlite import base as sqlite_base
 from sciatrack.db.sqlite.base import DatabaseWrapper
 
 
@@ -22,15 +23,10 @@ def own_databases(django_db_blocker: Any) -> Any:
         yield
 
 
-def database(path: Path | str) -> Any:
+def database(path: Path | str, init_command: str = "") -> Any:
+    options = {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": init_command}
     handler = ConnectionHandler(
-        {
-            "default": {
-                "ENGINE": "sciatrack.db.sqlite",
-                "NAME": str(path),
-                "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
-            }
-        }
+        {"default": {"ENGINE": "sciatrack.db.sqlite", "NAME": str(path), "OPTIONS": options}}
     )
     return handler["default"]
 
@@ -69,6 +65,50 @@ def test_it_holds_the_lock_from_begin_until_the_transaction_ends(tmp_path: Path,
     assert lock_is_free(lock)
     rows = connection.cursor().execute("SELECT count(*) FROM note").fetchone()[0]
     assert rows == (1 if end == "commit" else 0)
+    connection.close()
+
+
+def test_a_queued_write_holds_the_lock_outside_a_transaction_and_leaves_it_to_one(tmp_path: Path) -> None:
+    connection = database(tmp_path / "db.sqlite3")
+    lock = connection.writer_lock_path()
+    connection.cursor().execute("CREATE TABLE note (text TEXT)")
+    with connection.queued_write():
+        assert not lock_is_free(lock)
+        connection.cursor().execute("INSERT INTO note VALUES ('one statement')")
+    assert lock_is_free(lock)
+    begin(connection)
+    with connection.queued_write():
+        connection.cursor().execute("INSERT INTO note VALUES ('in a transaction')")
+    assert not lock_is_free(lock)  # still the transaction's until it ends
+    connection.commit()
+    connection.set_autocommit(True)
+    assert lock_is_free(lock)
+    assert connection.cursor().execute("SELECT count(*) FROM note").fetchone()[0] == 2
+    connection.close()
+
+
+def test_it_checkpoints_the_log_after_its_queued_writes_not_within_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_base, "CHECKPOINT_EVERY", 5)
+    path = tmp_path / "db.sqlite3"
+    connection = database(path, init_command="PRAGMA journal_mode=WAL")
+    cursor = connection.cursor()
+    assert cursor.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == sqlite_base.SQLITE_CHECKPOINT_PAGES
+    with connection.queued_write():
+        cursor.execute("CREATE TABLE note (text TEXT)")
+    before = path.stat().st_size  # what the database file held after the last checkpoint
+    for number in range(1, 5):
+        with connection.queued_write():
+            cursor.execute("INSERT INTO note VALUES (%s)", ["x" * 20_000])
+        if number < 4:
+            assert path.stat().st_size == before  # the rows are still only in the log
+    assert path.stat().st_size > before + 3 * 20_000  # the fifth write copied the log into the file
+    begin(connection)  # a transaction counts as one write too
+    cursor.execute("INSERT INTO note VALUES ('in a transaction')")
+    connection.commit()
+    connection.set_autocommit(True)
+    assert connection._writes_since_checkpoint == 1
     connection.close()
 
 

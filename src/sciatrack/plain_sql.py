@@ -10,10 +10,12 @@ plain comparisons joined by AND; anything more belongs in the ORM.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from functools import cache
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
+from django.db.models import signals
 
 M = TypeVar("M", bound=models.Model)
 
@@ -101,3 +103,55 @@ def fetch_first(model: type[M], filters: dict[str, Any], order_by: str = "") -> 
 def fetch_one(model: type[M], key: str, value: Any) -> M | None:
     """The ``model`` instance whose field ``key`` (a unique one, e.g. ``"id"``) equals ``value``, or None."""
     return fetch_first(model, {key: value})
+
+
+@cache
+def _insert_statement(
+    model: type[models.Model], alias: str
+) -> tuple[str, list[models.Field[Any, Any]], bool]:
+    """The INSERT for ``model`` without its auto primary key, the fields it fills, and whether it
+    ends with RETURNING the new key (else the cursor's ``lastrowid`` gives it)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    auto_key = meta.auto_field
+    fields = [field for field in meta.concrete_fields if field is not auto_key]
+    names = ", ".join(quote(str(field.column)) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"
+    returning = auto_key is not None and connection.features.can_return_columns_from_insert
+    if returning:
+        sql += f" RETURNING {quote(str(auto_key.column))}"  # type: ignore[union-attr]
+    return sql, fields, returning
+
+
+def insert(obj: M) -> M:
+    """Store the new ``obj`` with one INSERT, as ``obj.save(force_insert=True)`` would, and return it.
+
+    Each field's value goes through the field's own ``pre_save`` (so ``auto_now_add`` and friends fill
+    in) and ``get_db_prep_save``, as the ORM's insert does; the new primary key is set on ``obj``, and
+    ``pre_save`` and ``post_save`` are sent so that receivers (the registry's sync) see the row as after
+    ``save()``. A unique or foreign key the row breaks raises Django's ``IntegrityError``.
+
+    Outside a transaction the INSERT commits on its own (one statement needs no ``atomic`` block
+    around it) and, on SQLite, waits its turn behind the other writers
+    (:meth:`sciatrack.db.sqlite.base.DatabaseWrapper.queued_write`).
+    """
+    model = type(obj)
+    alias = router.db_for_write(model, instance=obj)
+    connection = connections[alias]
+    sql, fields, returning = _insert_statement(model, alias)
+    signals.pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
+    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    queued_write = getattr(connection, "queued_write", nullcontext)
+    with queued_write(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        key = cursor.fetchone()[0] if returning else cursor.lastrowid
+    if model._meta.auto_field is not None:
+        setattr(obj, model._meta.auto_field.attname, key)
+    obj._state.adding = False
+    obj._state.db = alias
+    signals.post_save.send(
+        sender=model, instance=obj, created=True, update_fields=None, raw=False, using=alias
+    )
+    return obj

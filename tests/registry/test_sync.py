@@ -350,3 +350,34 @@ def test_a_log_removes_the_case_of_someone_whose_clinic_was_cleared_unseen(
     with django_capture_on_commit_callbacks(execute=True):
         session(pat, 30)
     assert not RegistryCase.objects.filter(source_patient=pat.uuid).exists()
+
+
+def test_a_log_stored_by_the_guide_counts_in_the_case_once_committed(
+    pat: Patient, django_capture_on_commit_callbacks: Any
+) -> None:
+    from sciatrack.care.programs import store_log
+    from sciatrack.domain.session_log import parse_session_log
+
+    def sessions_in_week(week: int) -> int:
+        found = RegistryWeek.objects.filter(case__source_patient=pat.uuid, week=week)
+        return sum(found.values_list("sessions_done", flat=True))
+
+    assert sessions_in_week(5) == 0
+    log = parse_session_log(
+        {
+            "idempotency_key": str(uuid.uuid4()),
+            "started_at": at(36, 18).isoformat(),
+            "finished_at": (at(36, 18) + timedelta(minutes=15)).isoformat(),
+            "pain_before": 4,
+            "pain_after": 3,
+            "ended_early": False,
+            "end_reason": "",
+            "exercises": [
+                {"id": "lift-off", "status": "done", "reps_done": 10, "holds_done": 0, "seconds": 60}
+            ],
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        record, created = store_log(pat, log, None)
+    assert created and record.pk is not None
+    assert sessions_in_week(5) == 1  # day 36 is in week 5 from the first check

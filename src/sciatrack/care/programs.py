@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ from sciatrack.domain import programs as domain
 from sciatrack.domain.differential import Pattern
 from sciatrack.domain.intake import IntakeError, parse_intake
 from sciatrack.domain.session_log import ExerciseStatus, SessionLog, session_log_to_json
-from sciatrack.plain_sql import columns, fetch, instance
+from sciatrack.plain_sql import columns, fetch, insert, instance
 
 from . import checking, steps
 from .models import Intake, Program
@@ -199,8 +199,7 @@ def store_log(patient: Patient, log: SessionLog, program: Program | None) -> tup
     """
     record = log_record(patient, log, program)
     try:
-        with transaction.atomic():
-            record.save(force_insert=True)
+        insert(record)
     except IntegrityError:
         return SessionLogRecord.objects.get(patient=patient, idempotency_key=log.idempotency_key), False
     return record, True

@@ -7,17 +7,34 @@ and the processor sits idle. Here every transaction first takes an exclusive ``f
 own lock is then free when ``BEGIN IMMEDIATE`` asks for it. The file lock is released when the
 transaction commits or rolls back, and by the kernel if the process dies.
 
-Only transactions (``atomic`` blocks) queue this way; a single statement outside one still relies on
-SQLite's busy timeout. In-memory databases (as the test suite's) have no file and are left alone.
+SQLite copies the write-ahead log into the database (a checkpoint) as part of the commit that takes
+the log past 1,000 pages, while that writer still holds the file lock, so every queued writer would wait
+for the copy. Here each connection checkpoints by itself after every :data:`CHECKPOINT_EVERY` queued
+writes, once the lock is released (a passive checkpoint lets other writers carry on meanwhile), and
+SQLite's own threshold is raised to :data:`SQLITE_CHECKPOINT_PAGES`: it is then reached only when most
+writes bypass the queue, and still bounds the log then.
+
+Transactions (``atomic`` blocks) queue this way, and so does a single write wrapped in
+:meth:`DatabaseWrapper.queued_write` (as :func:`sciatrack.plain_sql.insert` does); any other statement
+outside a transaction still relies on SQLite's busy timeout. In-memory databases (as the test suite's)
+have no file and are left alone.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.backends.sqlite3 import base
+
+# A connection's queued writes between its own checkpoints; with several processes writing, the log is
+# copied more often than this. A stored session log writes about six pages.
+CHECKPOINT_EVERY = 200
+# SQLite's own checkpoint threshold, in pages of the log (its default is 1,000).
+SQLITE_CHECKPOINT_PAGES = 10_000
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -25,6 +42,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().__init__(*args, **kwargs)
         self._writer_lock: int | None = None  # the lock file's descriptor, opened on first use
         self._holds_writer_lock = False
+        self._writes_since_checkpoint = 0
+
+    def get_new_connection(self, conn_params: Any) -> Any:
+        connection = super().get_new_connection(conn_params)
+        if self.writer_lock_path() is not None:
+            connection.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
+        self._writes_since_checkpoint = 0
+        return connection
 
     def writer_lock_path(self) -> str | None:
         """The lock file beside the database file; None for an in-memory database."""
@@ -46,6 +71,33 @@ class DatabaseWrapper(base.DatabaseWrapper):
             fcntl.flock(self._writer_lock, fcntl.LOCK_UN)
         self._holds_writer_lock = False
 
+    def _wrote(self) -> None:
+        """Count one finished write and, every :data:`CHECKPOINT_EVERY`, checkpoint outside the lock."""
+        if self.writer_lock_path() is None:
+            return
+        self._writes_since_checkpoint += 1
+        if self._writes_since_checkpoint >= CHECKPOINT_EVERY and self.connection is not None:
+            self._writes_since_checkpoint = 0
+            self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    @contextmanager
+    def queued_write(self) -> Iterator[None]:
+        """Hold the writer lock while the block runs one write statement outside a transaction.
+
+        SQLite runs such a statement in a transaction of its own, committed when it ends, which is
+        cheaper than an ``atomic`` block around it; this gives it the same place in the queue. Inside
+        a transaction, which holds the lock already until it ends, this does nothing.
+        """
+        if self._holds_writer_lock or not self.get_autocommit():
+            yield
+            return
+        self._lock_writers()
+        try:
+            yield
+        finally:
+            self._unlock_writers()
+        self._wrote()
+
     def _start_transaction_under_autocommit(self) -> None:
         self._lock_writers()
         try:
@@ -59,6 +111,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             super()._commit()  # type: ignore[misc]  # private in Django, so not in its stubs
         finally:
             self._unlock_writers()
+        self._wrote()
 
     def _rollback(self) -> None:
         try:
