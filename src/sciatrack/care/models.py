@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models import Q
 
 
 class Intake(models.Model):
@@ -64,7 +65,11 @@ class SessionLog(models.Model):
     """One guided session as the browser or the terminal reported it; stored once per idempotency key."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    patient = models.ForeignKey("accounts.Patient", on_delete=models.CASCADE, related_name="session_logs")
+    # No index of its own: the unique key and the index below both start with the patient and serve
+    # every lookup by patient, and each index is one more page written per stored session.
+    patient = models.ForeignKey(
+        "accounts.Patient", on_delete=models.CASCADE, related_name="session_logs", db_index=False
+    )
     program = models.ForeignKey(
         Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="session_logs"
     )
@@ -77,8 +82,9 @@ class SessionLog(models.Model):
     exercises = models.JSONField()
     ended_early = models.BooleanField(default=False)
     end_reason = models.CharField(max_length=500, blank=True)
-    # Some exercise spread the symptoms or a danger sign appeared: a clinician should look.
-    needs_review = models.BooleanField(default=False, db_index=True)
+    # Some exercise spread the symptoms or a danger sign appeared: a clinician should look. Indexed only
+    # where true (see Meta), so that the usual session, with nothing to review, adds no index entry.
+    needs_review = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -86,7 +92,12 @@ class SessionLog(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["patient", "idempotency_key"], name="one_log_per_idempotency_key")
         ]
-        indexes = [models.Index(fields=["patient", "-started_at"])]
+        indexes = [
+            models.Index(fields=["patient", "-started_at"]),
+            models.Index(
+                fields=["started_at"], condition=Q(needs_review=True), name="care_sessionlog_flagged"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.patient} · session {self.started_at:%Y-%m-%d %H:%M}"
