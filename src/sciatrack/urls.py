@@ -5,7 +5,10 @@ from sciatrack import views
 from sciatrack.api import api
 from sciatrack.clinic.invitations import accept_invitation
 
+# The API comes first: the guided session posts to it and scripts call it, and Django tries the
+# patterns in order, so every pattern before it is tried and fails on each call.
 urlpatterns = [
+    path("api/", api.urls),
     path("", views.home, name="home"),
     path("exercises/", include("sciatrack.library.urls")),
     path("check/", include("sciatrack.care.urls")),
@@ -15,5 +18,4 @@ urlpatterns = [
     path("clinic/", include("sciatrack.clinic.urls")),
     path("invite/<str:key>/", accept_invitation, name="accept-invitation"),
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
 ]
