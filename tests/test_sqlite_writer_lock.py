@@ -87,28 +87,30 @@ def test_a_queued_write_holds_the_lock_outside_a_transaction_and_leaves_it_to_on
     connection.close()
 
 
-def test_it_checkpoints_the_log_after_its_queued_writes_not_within_them(
+def test_it_checkpoints_the_log_once_its_queued_writes_are_done_and_a_request_ends(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sqlite_base, "CHECKPOINT_EVERY", 5)
     path = tmp_path / "db.sqlite3"
     connection = database(path, init_command="PRAGMA journal_mode=WAL")
+    connection.settings_dict["CONN_MAX_AGE"] = None  # kept open, as the server's connections are
     cursor = connection.cursor()
     assert cursor.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == sqlite_base.SQLITE_CHECKPOINT_PAGES
     with connection.queued_write():
         cursor.execute("CREATE TABLE note (text TEXT)")
     before = path.stat().st_size  # what the database file held after the last checkpoint
-    for number in range(1, 5):
+    for _ in range(3):
         with connection.queued_write():
             cursor.execute("INSERT INTO note VALUES (%s)", ["x" * 20_000])
-        if number < 4:
-            assert path.stat().st_size == before  # the rows are still only in the log
-    assert path.stat().st_size > before + 3 * 20_000  # the fifth write copied the log into the file
-    begin(connection)  # a transaction counts as one write too
-    cursor.execute("INSERT INTO note VALUES ('in a transaction')")
+    connection.close_if_unusable_or_obsolete()  # a request ends after four writes: nothing due yet
+    assert path.stat().st_size == before  # the rows are only in the log
+    begin(connection)  # a transaction counts as one write too: the fifth
+    cursor.execute("INSERT INTO note VALUES (%s)", ["x" * 20_000])
     connection.commit()
     connection.set_autocommit(True)
-    assert connection._writes_since_checkpoint == 1
+    assert path.stat().st_size == before  # due, but not within the write
+    connection.close_if_unusable_or_obsolete()
+    assert path.stat().st_size > before + 4 * 20_000  # the log was copied into the file
     connection.close()
 
 

@@ -9,10 +9,11 @@ transaction commits or rolls back, and by the kernel if the process dies.
 
 SQLite copies the write-ahead log into the database (a checkpoint) as part of the commit that takes
 the log past 1,000 pages, while that writer still holds the file lock, so every queued writer would wait
-for the copy. Here each connection checkpoints by itself after every :data:`CHECKPOINT_EVERY` queued
-writes, once the lock is released (a passive checkpoint lets other writers carry on meanwhile), and
-SQLite's own threshold is raised to :data:`SQLITE_CHECKPOINT_PAGES`: it is then reached only when most
-writes bypass the queue, and still bounds the log then.
+for the copy, and the request that happened to fill it would wait too. Here each connection checkpoints
+by itself once :data:`CHECKPOINT_EVERY` of its queued writes have gone by, at the end of the request
+(when Django checks its connections, after the answer has been sent) and outside the lock: a passive
+checkpoint lets other writers carry on meanwhile. SQLite's own threshold is raised to
+:data:`SQLITE_CHECKPOINT_PAGES`, which bounds the log where no request ends (commands, scripts).
 
 Transactions (``atomic`` blocks) queue this way, and so does a single write wrapped in
 :meth:`DatabaseWrapper.queued_write` (as :func:`sciatrack.plain_sql.insert` does); any other statement
@@ -43,6 +44,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._writer_lock: int | None = None  # the lock file's descriptor, opened on first use
         self._holds_writer_lock = False
         self._writes_since_checkpoint = 0
+        self._checkpoint_due = False
 
     def get_new_connection(self, conn_params: Any) -> Any:
         connection = super().get_new_connection(conn_params)
@@ -72,13 +74,23 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._holds_writer_lock = False
 
     def _wrote(self) -> None:
-        """Count one finished write and, every :data:`CHECKPOINT_EVERY`, checkpoint outside the lock."""
+        """Count one finished queued write; every :data:`CHECKPOINT_EVERY`, a checkpoint comes due."""
         if self.writer_lock_path() is None:
             return
         self._writes_since_checkpoint += 1
-        if self._writes_since_checkpoint >= CHECKPOINT_EVERY and self.connection is not None:
+        if self._writes_since_checkpoint >= CHECKPOINT_EVERY:
             self._writes_since_checkpoint = 0
+            self._checkpoint_due = True
+
+    def close_if_unusable_or_obsolete(self) -> None:
+        """Run a checkpoint that came due, then Django's own check (which may close the connection).
+
+        Django calls this as each request starts and once its answer has gone out.
+        """
+        if self._checkpoint_due and self.connection is not None and not self.in_atomic_block:
+            self._checkpoint_due = False
             self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        super().close_if_unusable_or_obsolete()
 
     @contextmanager
     def queued_write(self) -> Iterator[None]:
