@@ -158,6 +158,10 @@ def test_a_row_breaking_a_unique_key_raises_and_stores_nothing() -> None:
     patient = Patient.objects.create(user=User.objects.create_user("frank"), display_name="Frank")
     key = uuid.uuid4()
     insert(unsaved_log(patient, key, pain_before=1))
-    with pytest.raises(IntegrityError), transaction.atomic():
-        insert(unsaved_log(patient, key, pain_before=9))
-    assert list(SessionLog.objects.filter(patient=patient).values_list("pain_before", flat=True)) == [1]
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            insert(unsaved_log(patient, key, pain_before=9))
+        # The transaction around it is still usable (PostgreSQL refuses every statement in a failed one).
+        assert list(SessionLog.objects.filter(patient=patient).values_list("pain_before", flat=True)) == [1]
+        insert(unsaved_log(patient, uuid.uuid4(), pain_before=2))
+    assert sorted(SessionLog.objects.filter(patient=patient).values_list("pain_before", flat=True)) == [1, 2]

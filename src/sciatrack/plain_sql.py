@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from functools import cache
 from typing import Any, TypeVar
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models import signals
 
 M = TypeVar("M", bound=models.Model)
@@ -135,7 +135,9 @@ def insert(obj: M) -> M:
 
     Outside a transaction the INSERT commits on its own (one statement needs no ``atomic`` block
     around it) and, on SQLite, waits its turn behind the other writers
-    (:meth:`sciatrack.db.sqlite.base.DatabaseWrapper.queued_write`).
+    (:meth:`sciatrack.db.sqlite.base.DatabaseWrapper.queued_write`). Inside one it runs in a savepoint,
+    so that a refused row leaves the transaction usable (PostgreSQL would otherwise refuse every
+    statement after it), as the ORM's ``save()`` of a new row in an ``atomic`` block would need.
     """
     model = type(obj)
     alias = router.db_for_write(model, instance=obj)
@@ -143,8 +145,11 @@ def insert(obj: M) -> M:
     sql, fields, returning = _insert_statement(model, alias)
     signals.pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
     params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-    queued_write = getattr(connection, "queued_write", nullcontext)
-    with queued_write(), connection.cursor() as cursor:
+    if connection.in_atomic_block:
+        write: Any = transaction.atomic(using=alias)
+    else:
+        write = getattr(connection, "queued_write", nullcontext)()
+    with write, connection.cursor() as cursor:
         cursor.execute(sql, params)
         key = cursor.fetchone()[0] if returning else cursor.lastrowid
     if model._meta.auto_field is not None:
