@@ -87,31 +87,38 @@ def test_a_queued_write_holds_the_lock_outside_a_transaction_and_leaves_it_to_on
     connection.close()
 
 
+@pytest.mark.parametrize("conn_max_age", [None, 0], ids=["kept-open", "new-each-request"])
 def test_it_checkpoints_the_log_once_its_queued_writes_are_done_and_a_request_ends(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, conn_max_age: int | None
 ) -> None:
     monkeypatch.setattr(sqlite_base, "CHECKPOINT_EVERY", 5)
     path = tmp_path / "db.sqlite3"
     connection = database(path, init_command="PRAGMA journal_mode=WAL")
-    connection.settings_dict["CONN_MAX_AGE"] = None  # kept open, as the server's connections are
-    cursor = connection.cursor()
-    assert cursor.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == sqlite_base.SQLITE_CHECKPOINT_PAGES
+    connection.settings_dict["CONN_MAX_AGE"] = conn_max_age
+    assert connection.cursor().execute("PRAGMA wal_autocheckpoint").fetchone()[0] == (
+        sqlite_base.SQLITE_CHECKPOINT_PAGES
+    )
     with connection.queued_write():
-        cursor.execute("CREATE TABLE note (text TEXT)")
+        connection.cursor().execute("CREATE TABLE note (text TEXT)")
+    # Another process's connection stays open, as in a server: SQLite copies the log when the last
+    # connection closes, which would hide whether this one did.
+    other = database(path)
+    other.cursor().execute("SELECT count(*) FROM note")
     before = path.stat().st_size  # what the database file held after the last checkpoint
     for _ in range(3):
         with connection.queued_write():
-            cursor.execute("INSERT INTO note VALUES (%s)", ["x" * 20_000])
+            connection.cursor().execute("INSERT INTO note VALUES (%s)", ["x" * 20_000])
     connection.close_if_unusable_or_obsolete()  # a request ends after four writes: nothing due yet
     assert path.stat().st_size == before  # the rows are only in the log
     begin(connection)  # a transaction counts as one write too: the fifth
-    cursor.execute("INSERT INTO note VALUES (%s)", ["x" * 20_000])
+    connection.cursor().execute("INSERT INTO note VALUES (%s)", ["x" * 20_000])
     connection.commit()
     connection.set_autocommit(True)
     assert path.stat().st_size == before  # due, but not within the write
     connection.close_if_unusable_or_obsolete()
     assert path.stat().st_size > before + 4 * 20_000  # the log was copied into the file
     connection.close()
+    other.close()
 
 
 def test_a_second_writer_waits_for_the_first_and_then_sees_its_row(tmp_path: Path) -> None:

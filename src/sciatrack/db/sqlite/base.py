@@ -50,7 +50,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connection = super().get_new_connection(conn_params)
         if self.writer_lock_path() is not None:
             connection.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
-        self._writes_since_checkpoint = 0
+        # The count of writes goes on across connections: with CONN_MAX_AGE=0 each request has a new one.
         return connection
 
     def writer_lock_path(self) -> str | None:
