@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
-from sciatrack.care.models import Intake
+from sciatrack.care.models import Intake, SessionLog
 from sciatrack.plain_sql import fetch, fetch_first, fetch_one, insert
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +55,6 @@ def test_it_answers_none_when_no_row_matches() -> None:
 
 
 def test_it_filters_orders_and_limits_as_the_orm_does() -> None:
-    import uuid
-
-    from sciatrack.care.models import SessionLog
-
     patient = Patient.objects.create(user=User.objects.create_user("carol"), display_name="Carol")
     start = timezone.now().replace(microsecond=0) - timedelta(days=5)
     for day in (0, 1, 2, 3):
@@ -90,9 +87,7 @@ def test_it_filters_orders_and_limits_as_the_orm_does() -> None:
     assert fetch(SessionLog, {"patient": patient.pk}, "started_at", limit=2)[1].pain_before == 1
 
 
-def unsaved_log(patient: Patient, key: object, **fields: object) -> object:
-    from sciatrack.care.models import SessionLog
-
+def unsaved_log(patient: Patient, key: uuid.UUID, **fields: object) -> SessionLog:
     started = timezone.now().replace(microsecond=0) - timedelta(hours=1)
     values: dict[str, object] = {
         "patient": patient,
@@ -109,14 +104,9 @@ def unsaved_log(patient: Patient, key: object, **fields: object) -> object:
 
 
 def test_it_inserts_a_row_the_orm_reads_back_field_for_field() -> None:
-    import uuid
-
-    from sciatrack.care.models import SessionLog
-
     patient = Patient.objects.create(user=User.objects.create_user("dave"), display_name="Dave")
     before = timezone.now()
     log = unsaved_log(patient, uuid.uuid4())
-    assert isinstance(log, SessionLog)
     assert insert(log) is log
     assert log.pk is not None and log._state.adding is False and log._state.db == "default"
     assert log.created is not None and log.created >= before  # auto_now_add filled in, as save() does
@@ -127,10 +117,6 @@ def test_it_inserts_a_row_the_orm_reads_back_field_for_field() -> None:
 
 
 def test_it_sends_pre_save_and_post_save_as_a_new_row() -> None:
-    import uuid
-
-    from sciatrack.care.models import SessionLog
-
     patient = Patient.objects.create(user=User.objects.create_user("erin"), display_name="Erin")
     heard: list[tuple[str, bool | None, bool]] = []
 
@@ -151,10 +137,6 @@ def test_it_sends_pre_save_and_post_save_as_a_new_row() -> None:
 
 
 def test_a_row_breaking_a_unique_key_raises_and_stores_nothing() -> None:
-    import uuid
-
-    from sciatrack.care.models import SessionLog
-
     patient = Patient.objects.create(user=User.objects.create_user("frank"), display_name="Frank")
     key = uuid.uuid4()
     insert(unsaved_log(patient, key, pain_before=1))

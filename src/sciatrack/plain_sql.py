@@ -136,8 +136,8 @@ def insert(obj: M) -> M:
     Outside a transaction the INSERT commits on its own (one statement needs no ``atomic`` block
     around it) and, on SQLite, waits its turn behind the other writers
     (:meth:`sciatrack.db.sqlite.base.DatabaseWrapper.queued_write`). Inside one it runs in a savepoint,
-    so that a refused row leaves the transaction usable (PostgreSQL would otherwise refuse every
-    statement after it), as the ORM's ``save()`` of a new row in an ``atomic`` block would need.
+    so that a refused row leaves the transaction usable: PostgreSQL refuses every later statement of a
+    transaction in which one failed.
     """
     model = type(obj)
     alias = router.db_for_write(model, instance=obj)

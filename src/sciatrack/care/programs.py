@@ -35,8 +35,8 @@ from .models import SessionLog as SessionLogRecord
 class Current:
     """What the program page shows: a program, or the result that rules one out, or nothing yet.
 
-    Its parts are read when first asked for, so a page that needs only some of them (the program page
-    with a cached body needs neither) does not pay for the others.
+    Its parts are read when first asked for, so a page that needs only some of them (a kept program page
+    needs neither the built program nor the check's result) does not pay for the others.
     """
 
     record: Program | None = None  # the stored program, for a signed-in patient

@@ -31,8 +31,9 @@ from typing import Any
 
 from django.db.backends.sqlite3 import base
 
-# A connection's queued writes between its own checkpoints; with several processes writing, the log is
-# copied more often than this. A stored session log writes about six pages.
+# A connection's turns in the writer queue (its transactions and queued writes) between its own
+# checkpoints; with several processes writing, the log is copied more often than this. A stored session
+# log writes about six pages.
 CHECKPOINT_EVERY = 200
 # SQLite's own checkpoint threshold, in pages of the log (its default is 1,000).
 SQLITE_CHECKPOINT_PAGES = 10_000
@@ -69,18 +70,15 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._holds_writer_lock = True
 
     def _unlock_writers(self) -> None:
+        """Give up the lock if held; every :data:`CHECKPOINT_EVERY` turns in the queue, a checkpoint
+        comes due (see :meth:`close_if_unusable_or_obsolete`)."""
         if self._holds_writer_lock and self._writer_lock is not None:
             fcntl.flock(self._writer_lock, fcntl.LOCK_UN)
+            self._writes_since_checkpoint += 1
+            if self._writes_since_checkpoint >= CHECKPOINT_EVERY:
+                self._writes_since_checkpoint = 0
+                self._checkpoint_due = True
         self._holds_writer_lock = False
-
-    def _wrote(self) -> None:
-        """Count one finished queued write; every :data:`CHECKPOINT_EVERY`, a checkpoint comes due."""
-        if self.writer_lock_path() is None:
-            return
-        self._writes_since_checkpoint += 1
-        if self._writes_since_checkpoint >= CHECKPOINT_EVERY:
-            self._writes_since_checkpoint = 0
-            self._checkpoint_due = True
 
     def close_if_unusable_or_obsolete(self) -> None:
         """Run a checkpoint that came due, then Django's own check (which may close the connection).
@@ -108,7 +106,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
             yield
         finally:
             self._unlock_writers()
-        self._wrote()
 
     def _start_transaction_under_autocommit(self) -> None:
         self._lock_writers()
@@ -123,7 +120,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
             super()._commit()  # type: ignore[misc]  # private in Django, so not in its stubs
         finally:
             self._unlock_writers()
-        self._wrote()
 
     def _rollback(self) -> None:
         try:
