@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from vignettes import load_vignettes, vignette_dir
+from vignettes import assert_triage_as_expected, load_vignettes, vignette_dir
 
 SCIATRACK = str(Path(sys.executable).with_name("sciatrack"))
 VIGNETTES = load_vignettes()
@@ -27,9 +27,7 @@ def test_it_prints_the_tier_of_every_vignette_as_json(tmp_path: Path, name: str)
     answers.write_text(json.dumps(VIGNETTES[name]["answers"]))
     result = triage("--answers", str(answers), "--json")
     assert result.returncode == 0, result.stderr
-    body = json.loads(result.stdout)
-    assert body["tier"] == VIGNETTES[name]["expect"]["tier"]
-    assert all(set(reason) >= {"rule", "text"} for reason in body["reasons"])
+    assert_triage_as_expected(json.loads(result.stdout), VIGNETTES[name]["expect"])
 
 
 def test_it_prints_plain_words_without_json() -> None:

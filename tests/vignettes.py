@@ -33,3 +33,28 @@ def vignette_answers(name: str) -> dict[str, Any]:
     """The intake answers of one vignette."""
     answers: dict[str, Any] = load_vignettes()[name]["answers"]
     return answers
+
+
+def assert_triage_as_expected(body: dict[str, Any], expect: dict[str, Any]) -> None:
+    """A triage result's JSON agrees with a vignette's ``expect``: tier, where and what was not asked."""
+    assert body["tier"] == expect["tier"]
+    assert body["where"] == expect["where"]
+    assert body["not_asked"] == expect.get("not_asked", [])
+    assert bool(body["not_asked_notice"]) is bool(body["not_asked"])
+    assert body["exercise_allowed"] is (body["tier"] in ("routine", "self_care"))
+    assert bool(body["reasons"]) is (body["tier"] != "self_care")
+    assert all(set(reason) >= {"rule", "text", "where"} for reason in body["reasons"])
+
+
+def assert_program_as_expected(program: dict[str, Any] | None, expect: dict[str, Any]) -> None:
+    """A program's JSON agrees with a vignette's ``expect``: none, or what it includes and leaves out."""
+    if "program" in expect:
+        assert expect["program"] is None and program is None
+        return
+    assert program is not None
+    given = [exercise["id"] for exercise in program["exercises"]]
+    left_out = [item["id"] for item in program["left_out"]]
+    for exercise_id in expect.get("program_includes", []):
+        assert exercise_id in given
+    for exercise_id in expect.get("program_excludes", []):
+        assert exercise_id not in given and exercise_id in left_out

@@ -179,13 +179,12 @@ def ask_symptoms(read: Callable[[str], str], tell: Callable[[str], None]) -> Sym
 
 
 def red_flag_advice(emergency_number: str) -> str:
-    """The emergency tier's advice, with the number to call, for a danger sign during a session."""
-    from sciatrack.content.rules_loader import load_rules
-    from sciatrack.content.rules_schema import PLACEHOLDER
+    """The emergency department's advice, with the number to call, for a danger sign during a session."""
+    from sciatrack.domain.triage import Where, place_advice
 
-    advice = load_rules().tiers["emergency"]
-    steps = [line.replace(PLACEHOLDER, emergency_number) for line in advice.what_to_do_now]
-    return "\n".join(["Stop exercising now.", f"{advice.headline}.", *(f"  - {line}" for line in steps)])
+    advice = place_advice(Where.EMERGENCY_DEPARTMENT_NOW, emergency_number)
+    lines = [f"  - {line}" for line in advice.what_to_do_now]
+    return "\n".join(["Stop exercising now.", f"{advice.headline}.", *lines])
 
 
 def build_log(

@@ -18,9 +18,16 @@ def _wrap(text: str, indent: str = "  ", bullet: str = "- ") -> str:
 
 def format_triage(result: TriageResult) -> str:
     """Everything a person or clinician needs from the result, most urgent first, in plain words."""
-    lines = [f"{TIER_SHORT[result.tier.value]}: {result.advice.headline}", "", "What to do now:"]
+    lines = [
+        f"{TIER_SHORT[result.tier.value]}: {result.advice.headline}",
+        f"Where to go: {result.advice.where_label}",
+        "",
+        "What to do now:",
+    ]
     lines += [_wrap(step) for step in result.advice.what_to_do_now]
     lines.append("")
+    if result.not_asked_notice:
+        lines += [_wrap(result.not_asked_notice, indent="", bullet=""), ""]
     if result.matched:
         lines.append("Why:")
         lines += [_wrap(f"{match.reason} [{match.id}]") for match in result.matched]

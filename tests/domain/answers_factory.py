@@ -10,15 +10,17 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from sciatrack.domain.intake import (
+from sciatrack.domain.intake import IntakeAnswers, parse_intake
+from sciatrack.domain.vocabulary import (
     RED_FLAG_KEYS,
+    RED_FLAG_KEYS_V1,
     REGIONS,
+    REGIONS_V1,
     SCHEMA,
+    SCHEMA_V1,
     SENSATIONS,
     SIDES,
     TRIGGERS,
-    IntakeAnswers,
-    parse_intake,
 )
 
 
@@ -49,18 +51,20 @@ def _subset(values: tuple[str, ...]) -> st.SearchStrategy[tuple[str, ...]]:
     return st.lists(st.sampled_from(values), unique=True).map(tuple)
 
 
-def answers_strategy() -> st.SearchStrategy[IntakeAnswers]:
-    """Any valid intake, built directly (parse_intake is tested separately for the same shape)."""
+def answers_strategy(schema: str = SCHEMA) -> st.SearchStrategy[IntakeAnswers]:
+    """Any valid intake of ``schema``, built directly (parse_intake is tested apart for the same shape)."""
+    version_1 = schema == SCHEMA_V1
     return st.builds(
         IntakeAnswers,
         age=st.integers(16, 110),
-        onset_weeks=st.one_of(st.integers(0, 600), st.floats(0, 600, allow_nan=False)),
+        onset_weeks=st.one_of(st.integers(0, 2600), st.floats(0, 2600, allow_nan=False)),
         leg_pain=st.integers(0, 10),
         back_pain=st.integers(0, 10),
-        regions=_subset(REGIONS),
+        regions=_subset(REGIONS_V1 if version_1 else REGIONS),
         side=st.sampled_from(SIDES),
         sensations=_subset(SENSATIONS),
         worse_with=_subset(TRIGGERS),
         better_with=_subset(TRIGGERS),
-        red_flags=st.frozensets(st.sampled_from(RED_FLAG_KEYS)),
+        red_flags=st.frozensets(st.sampled_from(RED_FLAG_KEYS_V1 if version_1 else RED_FLAG_KEYS)),
+        schema=st.just(schema),
     )

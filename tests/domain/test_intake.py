@@ -19,6 +19,7 @@ from sciatrack.domain.intake import (
     IntakeError,
     parse_intake,
 )
+from sciatrack.domain.vocabulary import RED_FLAG_KEYS_ADDED_IN_V2, RED_FLAG_KEYS_V1, SCHEMA_V1
 from vignettes import load_vignettes
 
 
@@ -54,7 +55,7 @@ def test_it_exports_the_vocabularies_of_the_spec_as_tuples() -> None:
     for vocabulary in (REGIONS, SENSATIONS, TRIGGERS, SIDES, RED_FLAG_KEYS):
         assert isinstance(vocabulary, tuple)
         assert len(set(vocabulary)) == len(vocabulary)
-    assert len(REGIONS) == 14 and len(SENSATIONS) == 7 and len(TRIGGERS) == 10 and len(RED_FLAG_KEYS) == 20
+    assert len(REGIONS) == 15 and len(SENSATIONS) == 7 and len(TRIGGERS) == 10 and len(RED_FLAG_KEYS) == 29
     assert SIDES == ("left", "right", "both", "alternating")
 
 
@@ -66,9 +67,11 @@ def test_it_exports_the_vocabularies_of_the_spec_as_tuples() -> None:
         ({"age": True}, "age", "integer"),
         ({"age": 42.5}, "age", "integer"),
         ({"age": "42"}, "age", "integer"),
-        ({"onset_weeks": -1}, "onset_weeks", "0 or more"),
-        ({"onset_weeks": float("nan")}, "onset_weeks", "0 or more"),
-        ({"onset_weeks": float("inf")}, "onset_weeks", "0 or more"),
+        ({"onset_weeks": -1}, "onset_weeks", "from 0 to 2600"),
+        ({"onset_weeks": float("nan")}, "onset_weeks", "from 0 to 2600"),
+        ({"onset_weeks": float("inf")}, "onset_weeks", "from 0 to 2600"),
+        ({"onset_weeks": 1e308}, "onset_weeks", "from 0 to 2600"),
+        ({"onset_weeks": 2600.5}, "onset_weeks", "from 0 to 2600"),
         ({"onset_weeks": False}, "onset_weeks", "number"),
         ({"pain": {"leg_now": 11, "back_now": 3}}, "pain.leg_now", "must be an integer from 0 to 10"),
         ({"pain": {"leg_now": 4, "back_now": -1}}, "pain.back_now", "must be an integer from 0 to 10"),
@@ -76,13 +79,19 @@ def test_it_exports_the_vocabularies_of_the_spec_as_tuples() -> None:
         ({"pain": {"leg_now": 4}}, "pain.back_now", "missing"),
         ({"pain": {"leg_now": 4, "back_now": 3, "foot_now": 2}}, "pain.foot_now", "unknown key"),
         ({"pain": 4}, "pain", "leg_now and back_now"),
-        ({"regions": ["knee"]}, "regions[0]", "'knee' is not allowed; choose from low_back, buttock"),
+        (
+            {"regions": ["knee"]},
+            "regions[0]",
+            "'knee' is not allowed; choose from mid_back, low_back, buttock",
+        ),
         ({"regions": "buttock"}, "regions", "must be a list"),
         ({"sensations": ["buttock", 3]}, "sensations[1]", "choose from dull_ache"),
         ({"worse_with": ["raining"]}, "worse_with[0]", "choose from sitting"),
         ({"better_with": [None]}, "better_with[0]", "not allowed"),
         ({"side": "middle"}, "side", "'middle' is not allowed; choose one of left, right, both, alternating"),
-        ({"schema": "sciatrack.intake/2"}, "schema", '"sciatrack.intake/1"'),
+        ({"schema": "sciatrack.intake/3"}, "schema", 'must be "sciatrack.intake/2"'),
+        ({"schema": None}, "schema", 'must be "sciatrack.intake/2"'),
+        ({"regions": ["buttock"] * 51}, "regions", "at most 50"),
         ({"red_flags": []}, "red_flags", "true or false"),
         ({"extra": 1}, "extra", "unknown key"),
     ],
@@ -100,7 +109,7 @@ def test_it_requires_every_red_flag_answered_true_or_false() -> None:
     data["red_flags"]["headache"] = False
     found = problems(data)
     assert found["red_flags.fever"] == "missing: every red-flag key is required, answer true or false"
-    assert found["red_flags.bladder_change"] == "must be true or false"
+    assert found["red_flags.bladder_change"].startswith("must be true or false")
     assert found["red_flags.headache"].startswith("unknown key")
 
 
@@ -151,3 +160,58 @@ def test_it_says_every_problem_in_the_error_message() -> None:
         parse_intake(intake_json(age=7, side="up"))
     assert "age: must be an integer" in str(caught.value) and "side:" in str(caught.value)
     assert isinstance(caught.value, ValueError)
+
+
+def version_1_json(**overrides: Any) -> dict[str, Any]:
+    """The baseline as a version-1 intake: its schema and only its own red-flag keys."""
+    data = intake_json(**overrides)
+    data["schema"] = SCHEMA_V1
+    data["red_flags"] = {key: value for key, value in data["red_flags"].items() if key in RED_FLAG_KEYS_V1}
+    return data
+
+
+@pytest.mark.parametrize("key", RED_FLAG_KEYS_ADDED_IN_V2)
+def test_it_refuses_a_version_2_intake_missing_any_new_key(key: str) -> None:
+    data = intake_json()
+    del data["red_flags"][key]
+    assert problems(data) == {
+        f"red_flags.{key}": "missing: every red-flag key is required, answer true or false"
+    }
+
+
+@pytest.mark.parametrize("answer", [None, "unknown", "yes", 0, 1, [], {}])
+@pytest.mark.parametrize("key", ["cancer_recent", "fever", "diabetes"])
+def test_it_refuses_anything_but_true_or_false_for_a_red_flag(key: str, answer: Any) -> None:
+    data = intake_json()
+    data["red_flags"][key] = answer
+    assert problems(data)[f"red_flags.{key}"].startswith("must be true or false")
+
+
+def test_it_keeps_a_version_1_intake_valid_and_lists_what_it_never_asked() -> None:
+    answers = parse_intake(version_1_json(flags=["fever"]))
+    assert answers.schema == SCHEMA_V1
+    assert answers.red_flags == frozenset({"fever"})
+    assert answers.not_asked == RED_FLAG_KEYS_ADDED_IN_V2
+    assert answers.to_json() == version_1_json(flags=["fever"])
+    assert parse_intake(intake_json()).not_asked == ()
+
+
+@pytest.mark.parametrize("key", RED_FLAG_KEYS_ADDED_IN_V2)
+def test_it_refuses_a_version_1_intake_carrying_a_version_2_key(key: str) -> None:
+    data = version_1_json()
+    data["red_flags"][key] = False
+    assert problems(data) == {
+        f"red_flags.{key}": 'a version-2 question: it needs "schema": "sciatrack.intake/2"'
+    }
+
+
+def test_it_refuses_mid_back_in_a_version_1_intake_and_takes_it_in_version_2() -> None:
+    assert "needs" in problems(version_1_json(regions=["mid_back", "buttock"]))["regions[0]"]
+    assert parse_intake(intake_json(regions=["mid_back"])).regions == ("mid_back",)
+
+
+def test_it_reads_each_contradiction_the_safe_way() -> None:
+    assert "bilateral_leg_symptoms" in parse_intake(intake_json(flags=["bilateral_new"])).effective_flags
+    assert "thoracic_pain" in parse_intake(intake_json(regions=["mid_back"])).effective_flags
+    assert "history_of_cancer" in parse_intake(intake_json(flags=["cancer_recent"])).effective_flags
+    assert parse_intake(intake_json()).effective_flags == frozenset()

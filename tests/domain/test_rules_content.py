@@ -26,8 +26,8 @@ def test_it_finds_no_problem_in_the_shipped_content() -> None:
 
 def test_it_keeps_every_rule_id_stable_and_unique() -> None:
     ids = [rule.id for rule in load_rules().rules]
-    assert len(ids) == len(set(ids)) == 28
-    assert all(rule.id.startswith(f"{rule.tier}.") for rule in load_rules().rules)
+    assert len(ids) == len(set(ids)) == 43
+    assert all(rule.id.startswith(f"{rule.tier.value}.") for rule in load_rules().rules)
 
 
 @pytest.fixture
@@ -60,29 +60,35 @@ def drop_rule(rule_id: str) -> Callable[[str], str]:
         ),
         (
             lambda t: t.replace("all_flags: [fever]}", "all_flag: [fever]}"),
-            "rules[10].when.all_flag",
+            "rules[20].when.all_flag",
             "Extra",
         ),
         (
             lambda t: t.replace(
-                "tier: urgent\n    when: {all_flags: [fever]}", "tier: soon\n    when: {all_flags: [fever]}"
+                "where: doctor_today\n    when: {all_flags: [fever]}",
+                "where: doctor_within_days\n    when: {all_flags: [fever]}",
             ),
-            "rules[10]",
+            "rules[20]",
             "must start with its tier",
         ),
         (
-            lambda t: t.replace("call {emergency_number} or", "call 911 or").replace(
-                '"Call {emergency_number} now', '"Call 911 now'
+            lambda t: t.replace("where: doctor_today\n    when: {all_flags: [fever]}", "where: ward_today\n"),
+            "rules[20].where",
+            "not a place",
+        ),
+        (
+            lambda t: t.replace(
+                "If you cannot get there safely, call {emergency_number}.",
+                "If you cannot get there, call 911.",
             ),
-            "tiers.emergency.what_to_do_now",
+            "places.emergency_department_now.what_to_do_now",
             "{emergency_number}",
         ),
         (
             lambda t: t.replace(
-                '{emergency_number}."\n    exercise_allowed: false\n  soon:',
-                '{number}."\n    exercise_allowed: false\n  soon:',
+                "get worse on the way or while you wait, call {emergency_number}", "call {number}"
             ),
-            "tiers.urgent",
+            "places.emergency_department_today",
             "unknown placeholder {number}",
         ),
         (
@@ -90,7 +96,19 @@ def drop_rule(rule_id: str) -> Callable[[str], str]:
             "rules[3].references",
             "not in sources",
         ),
-        (lambda t: t.replace("when: {age_above: 55}", "when: {}"), "rules[27].when", "give at least one of"),
+        (lambda t: t.replace("when: {age_above: 50}", "when: {}"), "rules[41].when", "give at least one of"),
+        (lambda t: t.replace("terms: [weakening]\n", "terms: [weak]\n", 1), "terms.nerve_signs", "'weak'"),
+        (
+            lambda t: t.replace("  diabetes: >-\n", "  fever: >-\n"),
+            "flags_not_alone_a_stop.fever",
+            "has a rule of its own",
+        ),
+        (
+            lambda t: re.sub(r"  pregnant_or_postpartum: >-\n(    .*\n)+", "", t, count=1),
+            "rules",
+            "'pregnant_or_postpartum' needs a rule of its own",
+        ),
+        (lambda t: t.replace("  home_program:\n", "  home:\n"), "places.home.[key]", "not a place (where)"),
     ],
 )
 def test_it_reports_a_broken_rules_file_by_field(
@@ -101,19 +119,13 @@ def test_it_reports_a_broken_rules_file_by_field(
     assert any(p.field == field and words in p.message for p in found), found
 
 
-def test_it_refuses_exercise_in_a_tier_that_must_not_exercise(copy: Path) -> None:
-    edit(
-        copy, "triage_rules.yaml", lambda t: t.replace("exercise_allowed: false", "exercise_allowed: true", 2)
-    )
-    fields = {p.field for p in check_rules(copy)}
-    assert {"tiers.emergency.exercise_allowed", "tiers.urgent.exercise_allowed"} <= fields
-
-
 def test_it_refuses_a_key_written_twice(copy: Path) -> None:
     edit(
         copy,
         "triage_rules.yaml",
-        lambda t: t.replace("    tier: soon\n", "    tier: soon\n    tier: routine\n", 1),
+        lambda t: t.replace(
+            "    where: doctor_within_days\n", "    where: doctor_within_days\n    where: doctor_today\n", 1
+        ),
     )
     (problem,) = check_rules(copy)
     assert problem.file == "triage_rules.yaml" and "appears twice" in problem.message

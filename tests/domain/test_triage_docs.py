@@ -24,10 +24,10 @@ def test_it_documents_no_rule_that_the_data_lacks() -> None:
     assert not stale, f"remove these rules from {DOC}: {sorted(stale)}"
 
 
-def test_it_documents_each_rule_with_its_tier_and_sources() -> None:
+def test_it_documents_each_rule_with_its_tier_place_and_sources() -> None:
     text = DOC.read_text(encoding="utf-8")
     for rule in load_rules().rules:
         row = next(line for line in text.splitlines() if line.startswith(f"| `{rule.id}` |"))
-        assert f"| {rule.tier} |" in row
+        assert f"| {rule.tier.value} | `{rule.where}` |" in row
         for key in rule.references:
             assert f"`{key}`" in row, f"{rule.id}: source {key} missing from its row"

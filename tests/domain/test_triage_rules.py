@@ -7,72 +7,180 @@ import json
 import pytest
 from answers_factory import answers
 
-from sciatrack.domain.triage import Tier, result_to_json, triage
+from sciatrack.domain.triage import Tier, Where, result_to_json, triage
+from sciatrack.domain.vocabulary import RED_FLAG_KEYS
 
-EMERGENCY_ALONE = ["saddle_numbness", "bladder_change", "bowel_change", "face_head_jaw_numbness"]
-URGENT_ALONE = [
-    "bilateral_leg_symptoms",
-    "sexual_dysfunction_new",
-    "progressive_weakness",
-    "fever",
-    "arm_numbness_tingling",
-    "major_trauma",
-    "sudden_severe_onset",
-]
-SOON_ALONE = [
-    "history_of_cancer",
-    "unexplained_weight_loss",
-    "night_pain_unrelenting",
-    "iv_drug_use",
-    "immunosuppressed",
-    "tb_history_or_exposure",
-    "upset_stomach",
-    "osteoporosis_or_steroids",
-    "anticoagulants",
-]
-EXPECTED_ALONE = (
-    [(flag, Tier.EMERGENCY) for flag in EMERGENCY_ALONE]
-    + [(flag, Tier.URGENT) for flag in URGENT_ALONE]
-    + [(flag, Tier.SOON) for flag in SOON_ALONE]
+NOW, ED_TODAY, DOCTOR_TODAY = (
+    Where.EMERGENCY_DEPARTMENT_NOW,
+    Where.EMERGENCY_DEPARTMENT_TODAY,
+    Where.DOCTOR_TODAY,
 )
+EXPECTED_ALONE = {
+    NOW: [
+        "saddle_numbness",
+        "bladder_change",
+        "bowel_change",
+        "face_head_jaw_numbness",
+        "sexual_dysfunction_new",
+        "sudden_pain_faint",
+    ],
+    ED_TODAY: ["major_trauma"],
+    DOCTOR_TODAY: [
+        "bilateral_leg_symptoms",
+        "bilateral_new",
+        "progressive_weakness",
+        "new_marked_weakness",
+        "fever",
+        "arm_numbness_tingling",
+        "sudden_severe_onset",
+        "cancer_recent",
+    ],
+    Where.DOCTOR_WITHIN_DAYS: [
+        "history_of_cancer",
+        "unexplained_weight_loss",
+        "night_pain_unrelenting",
+        "iv_drug_use",
+        "immunosuppressed",
+        "tb_history_or_exposure",
+        "upset_stomach",
+        "osteoporosis_or_steroids",
+        "anticoagulants",
+        "thoracic_pain",
+        "recent_spinal_procedure",
+        "recent_infection",
+    ],
+    Where.CLINICIAN_REVIEW: ["pregnant_or_postpartum"],
+    Where.HOME_PROGRAM: ["diabetes"],
+}
+FLAG_ALONE = [(flag, where) for where, flags in EXPECTED_ALONE.items() for flag in flags]
 
 
 def test_it_covers_every_red_flag_in_the_table() -> None:
-    from sciatrack.domain.intake import RED_FLAG_KEYS
-
-    assert sorted(flag for flag, _ in EXPECTED_ALONE) == sorted(RED_FLAG_KEYS)
+    assert sorted(flag for flag, _ in FLAG_ALONE) == sorted(RED_FLAG_KEYS)
 
 
-@pytest.mark.parametrize(("flag", "tier"), EXPECTED_ALONE)
-def test_it_gives_each_red_flag_alone_its_tier(flag: str, tier: Tier) -> None:
+@pytest.mark.parametrize(("flag", "where"), FLAG_ALONE)
+def test_it_gives_each_red_flag_alone_its_tier_and_place(flag: str, where: Where) -> None:
     result = triage(answers(flags=[flag]))
-    assert result.tier is tier
-    assert result.exercise_allowed is False
-    assert result.matched[0].tier is tier
+    assert result.where is where and result.tier is where.tier
+    assert result.exercise_allowed is where.tier.exercise_allowed
+    assert result.matched == () or result.matched[0].where is where
     assert all(rule.reason and rule.references for rule in result.matched)
 
 
 @pytest.mark.parametrize(
-    ("flags", "rule_id"),
+    ("overrides", "rule_id"),
     [
-        (["progressive_weakness", "bilateral_leg_symptoms"], "emergency.progressive-weakness-both-legs"),
-        (["fever", "progressive_weakness"], "emergency.fever-with-progressive-weakness"),
-        (["anticoagulants", "sudden_severe_onset"], "emergency.blood-thinners-with-sudden-severe-pain"),
+        (
+            {"flags": ["progressive_weakness", "bilateral_leg_symptoms"], "onset_weeks": 10},
+            "emergency.weakening-both-legs",
+        ),
+        (
+            {"flags": ["new_marked_weakness"], "side": "both", "onset_weeks": 8},
+            "emergency.weakening-both-legs",
+        ),
+        ({"flags": ["fever", "progressive_weakness"]}, "emergency.weakening-with-infection-or-bleeding-risk"),
+        (
+            {"flags": ["diabetes", "new_marked_weakness"]},
+            "emergency.weakening-with-infection-or-bleeding-risk",
+        ),
+        (
+            {"flags": ["recent_infection", "progressive_weakness"]},
+            "emergency.weakening-with-infection-or-bleeding-risk",
+        ),
+        ({"flags": ["fever", "recent_spinal_procedure"]}, "emergency.fever-after-spinal-procedure"),
+        (
+            {"flags": ["anticoagulants", "sudden_severe_onset"]},
+            "emergency.blood-thinners-with-sudden-severe-pain",
+        ),
+        ({"flags": ["anticoagulants", "major_trauma"]}, "emergency.blood-thinners-with-major-injury"),
+        ({"flags": ["sudden_severe_onset"], "regions": ["mid_back"]}, "emergency.mid-back-sudden-severe"),
+        (
+            {"flags": ["cancer_recent"], "sensations": ["burning"]},
+            "emergency.recent-cancer-with-nerve-or-mid-back-signs",
+        ),
+        (
+            {"flags": ["cancer_recent"], "regions": ["heel"]},
+            "emergency.recent-cancer-with-nerve-or-mid-back-signs",
+        ),
+        (
+            {"flags": ["cancer_recent", "thoracic_pain"]},
+            "emergency.recent-cancer-with-nerve-or-mid-back-signs",
+        ),
+        (
+            {"side": "both", "sensations": ["tingling"], "onset_weeks": 3.9},
+            "emergency.both-legs-new-nerve-signs",
+        ),
+        (
+            {"flags": ["bilateral_new"], "sensations": ["tingling"], "onset_weeks": 30},
+            "emergency.both-legs-new-nerve-signs",
+        ),
+        ({"side": "both", "regions": ["sole"], "onset_weeks": 1}, "emergency.both-legs-new-nerve-signs"),
     ],
 )
-def test_it_gives_each_emergency_combination_emergency(flags: list[str], rule_id: str) -> None:
-    result = triage(answers(flags=flags))
-    assert result.tier is Tier.EMERGENCY
+def test_it_sends_each_emergency_combination_to_the_emergency_department_now(
+    overrides: dict[str, object], rule_id: str
+) -> None:
+    result = triage(answers(**overrides))
+    assert result.where is NOW and result.tier is Tier.EMERGENCY
     assert result.matched[0].id == rule_id
-    # The single-flag rules still show, so the person sees every reason.
-    assert len(result.matched) == 3
+    # The less pressing rules still show, so the person sees every reason.
+    assert len(result.matched) >= 2
+
+
+@pytest.mark.parametrize(
+    ("overrides", "where"),
+    [
+        ({"side": "both", "sensations": ["tingling"], "onset_weeks": 4}, DOCTOR_TODAY),
+        ({"side": "both", "sensations": ["dull_ache"], "onset_weeks": 1}, DOCTOR_TODAY),
+        ({"side": "alternating", "sensations": ["tingling"], "onset_weeks": 1}, Where.HOME_PROGRAM),
+        ({"flags": ["sudden_severe_onset"], "age": 54}, DOCTOR_TODAY),
+        ({"flags": ["sudden_severe_onset"], "age": 55}, ED_TODAY),
+        ({"flags": ["fever", "diabetes"]}, ED_TODAY),
+        ({"flags": ["fever", "immunosuppressed"]}, ED_TODAY),
+        ({"flags": ["history_of_cancer"], "worse_with": ["coughing_sneezing"]}, DOCTOR_TODAY),
+        ({"flags": ["history_of_cancer"], "sensations": ["numbness"]}, DOCTOR_TODAY),
+        ({"flags": ["history_of_cancer", "night_pain_unrelenting"]}, DOCTOR_TODAY),
+        ({"flags": ["history_of_cancer"], "regions": ["mid_back"]}, DOCTOR_TODAY),
+        ({"flags": ["history_of_cancer"]}, Where.DOCTOR_WITHIN_DAYS),
+        ({"regions": ["mid_back"]}, Where.DOCTOR_WITHIN_DAYS),
+    ],
+)
+def test_it_draws_each_line_of_the_table_where_the_spec_does(
+    overrides: dict[str, object], where: Where
+) -> None:
+    assert triage(answers(**overrides)).where is where
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"flags": ["cancer_recent"], "sensations": ["tingling"]}, "24-hour acute oncology line"),
+        ({"flags": ["cancer_recent"]}, "cancer team within 24 hours"),
+        ({"flags": ["sudden_severe_onset"], "age": 70}, "feels like tearing"),
+        ({"flags": ["recent_spinal_procedure"]}, "team that did your surgery or injection"),
+        ({"flags": ["pregnant_or_postpartum"]}, "pelvic-health physiotherapist"),
+    ],
+)
+def test_it_adds_the_advice_of_the_rules_that_decide_the_tier(
+    overrides: dict[str, object], words: str
+) -> None:
+    lines = triage(answers(**overrides), emergency_number="112").advice.what_to_do_now
+    assert any(words in line for line in lines), lines
+    assert "{" not in " ".join(lines)
+
+
+def test_it_leaves_out_the_advice_of_rules_below_the_result_tier() -> None:
+    result = triage(answers(flags=["recent_spinal_procedure", "saddle_numbness"]))
+    assert not any("team that did" in line for line in result.advice.what_to_do_now)
+    assert any(rule.id == "soon.recent-spinal-procedure" for rule in result.matched)
 
 
 def test_it_counts_side_both_as_symptoms_in_both_legs() -> None:
-    assert triage(answers(side="both")).tier is Tier.URGENT
-    result = triage(answers(side="both", flags=["progressive_weakness"]))
+    assert triage(answers(side="both")).where is DOCTOR_TODAY
+    result = triage(answers(side="both", flags=["progressive_weakness"], onset_weeks=12))
     assert result.tier is Tier.EMERGENCY
-    assert result.matched[0].id == "emergency.progressive-weakness-both-legs"
+    assert result.matched[0].id == "emergency.weakening-both-legs"
 
 
 @pytest.mark.parametrize(
@@ -89,8 +197,10 @@ def test_it_counts_side_both_as_symptoms_in_both_legs() -> None:
         ({"sensations": ["tingling", "burning", "electric", "sharp", "dull_ache"]}, Tier.SELF_CARE),
         ({"age": 19}, Tier.ROUTINE),
         ({"age": 20}, Tier.SELF_CARE),
-        ({"age": 55}, Tier.SELF_CARE),
-        ({"age": 56}, Tier.ROUTINE),
+        ({"age": 50}, Tier.SELF_CARE),
+        ({"age": 51}, Tier.ROUTINE),
+        ({"flags": ["pregnant_or_postpartum"]}, Tier.ROUTINE),
+        ({"flags": ["diabetes"]}, Tier.SELF_CARE),
     ],
 )
 def test_it_applies_each_routine_rule_at_its_boundary(overrides: dict[str, object], tier: Tier) -> None:
@@ -113,7 +223,7 @@ def test_it_reports_every_matching_rule_most_urgent_first() -> None:
         "urgent.fever",
         "soon.history-of-cancer",
         "routine.severe-pain",
-        "routine.older-than-55",
+        "routine.older-than-50",
     ]
     assert result.tier is Tier.URGENT
 
@@ -143,7 +253,10 @@ def test_it_returns_json_in_the_shape_of_the_spec() -> None:
     body = json.loads(json.dumps(result_to_json(result)))
     assert set(body) == {
         "tier",
+        "where",
         "reasons",
+        "not_asked",
+        "not_asked_notice",
         "exercise_allowed",
         "advice",
         "conditions_to_discuss",
@@ -151,10 +264,13 @@ def test_it_returns_json_in_the_shape_of_the_spec() -> None:
         "nerve_root_hint",
         "mckenzie_pattern",
     }
-    assert body["tier"] == "emergency"
+    assert body["tier"] == "emergency" and body["where"] == "emergency_department_now"
+    assert body["not_asked"] == [] and body["not_asked_notice"] == ""
+    assert body["advice"]["where"] == "Emergency department, now"
     assert body["reasons"][0] == {
         "rule": "emergency.bladder-change",
         "tier": "emergency",
+        "where": "emergency_department_now",
         "text": result.matched[0].reason,
         "references": list(result.matched[0].references),
     }

@@ -12,8 +12,16 @@ from pathlib import Path
 import pytest
 
 from sciatrack.domain.intake import parse_intake
+from sciatrack.domain.programs import build_program, program_to_json
 from sciatrack.domain.triage import result_to_json, triage
-from vignettes import DEFAULT_DIR, SHARED_DIR, load_vignettes, vignette_dir
+from vignettes import (
+    DEFAULT_DIR,
+    SHARED_DIR,
+    assert_program_as_expected,
+    assert_triage_as_expected,
+    load_vignettes,
+    vignette_dir,
+)
 
 VIGNETTES = load_vignettes()
 
@@ -40,12 +48,9 @@ def test_it_fails_loudly_when_the_vignettes_are_missing(
 
 
 @pytest.mark.parametrize("name", VIGNETTES)
-def test_it_gives_every_vignette_its_tier(name: str) -> None:
+def test_it_gives_every_vignette_its_tier_place_and_program(name: str) -> None:
     vignette = VIGNETTES[name]
-    result = triage(parse_intake(vignette["answers"]))
-    body = result_to_json(result)
-    assert body["tier"] == vignette["expect"]["tier"]
-    assert body["exercise_allowed"] is (body["tier"] in ("routine", "self_care"))
-    assert bool(body["reasons"]) is (body["tier"] != "self_care")
-    if vignette["expect"].get("program", "not given") is None:
-        assert body["exercise_allowed"] is False
+    answers = parse_intake(vignette["answers"])
+    result = triage(answers)
+    assert_triage_as_expected(result_to_json(result), vignette["expect"])
+    assert_program_as_expected(program_to_json(build_program(answers, result)), vignette["expect"])

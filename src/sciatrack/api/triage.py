@@ -38,8 +38,8 @@ INTAKE_BODY = {
             "application/json": {
                 "schema": {
                     "type": "object",
-                    "description": 'Intake answers, "schema": "sciatrack.intake/1" '
-                    "(see the triage and program contract).",
+                    "description": 'Intake answers, "schema": "sciatrack.intake/2" (or "sciatrack.intake/1" '
+                    "for answers given before version 2; see the triage and program contract).",
                     "required": [
                         "schema",
                         "age",
@@ -66,8 +66,9 @@ def invalid(detail: str, problems: list[dict[str, str]]) -> Status[dict[str, Any
 @router.post(
     "",
     summary="Triage an intake",
-    description="Returns the tier, every matched rule with its reason, what to do now, and whether "
-    "exercise is allowed. Nothing is stored.",
+    description="Returns the tier, where to go (`where`), every matched rule with its reason, what to do "
+    "now, the safety questions a version-1 intake never asked (`not_asked`), and whether exercise is "
+    "allowed. Nothing is stored.",
     response={200: dict[str, Any], 422: InvalidIntakeOut},
     openapi_extra=INTAKE_BODY,
 )

@@ -5,9 +5,11 @@ that never matches. The safety invariants of the spec are checked here, not just
 deployment may edit the YAML without running the test suite:
 
 - every red-flag key has a rule of its own (that flag alone) at tier ``soon`` or more urgent, so no
-  red flag can ever leave exercise allowed;
-- exercise is allowed by the advice of ``routine`` and ``self_care`` only;
-- the emergency advice tells the person the number to call (``{emergency_number}``).
+  red flag can ever leave exercise allowed, unless the rules file lists it, with its reason, among the
+  flags that are not a stop on their own (pregnancy, diabetes);
+- every place a person can be sent to has its advice, and the emergency advice tells the person the
+  number to call (``{emergency_number}``);
+- a rule's id names the tier of its place, and every term and source it uses exists.
 """
 
 from __future__ import annotations
@@ -18,17 +20,25 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from sciatrack.domain.intake import RED_FLAG_KEYS, REGIONS, SENSATIONS, SIDES, TRIGGERS
+from sciatrack.domain.vocabulary import (
+    AGE_RANGE,
+    IMPLIED_FLAGS,
+    NO_EXERCISE_TIERS,
+    ONSET_WEEKS_RANGE,
+    PLACES,
+    RED_FLAG_KEYS,
+    REGIONS,
+    SENSATIONS,
+    SIDES,
+    TRIGGERS,
+    Tier,
+    Where,
+)
 
-TIERS = ("emergency", "urgent", "soon", "routine", "self_care")  # most urgent first
-EXERCISE_TIERS = ("routine", "self_care")
-NO_EXERCISE_TIERS = ("emergency", "urgent", "soon")
 PLACEHOLDER = "{emergency_number}"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-TierName = Literal["emergency", "urgent", "soon", "routine", "self_care"]
-RuleTier = Literal["emergency", "urgent", "soon", "routine"]  # self_care is what is left when nothing matches
 
 
 def _one_of(allowed: tuple[str, ...], what: str) -> AfterValidator:
@@ -51,6 +61,7 @@ Region = Annotated[str, _one_of(REGIONS, "region")]
 Sensation = Annotated[str, _one_of(SENSATIONS, "sensation")]
 Trigger = Annotated[str, _one_of(TRIGGERS, "trigger")]
 Side = Annotated[str, _one_of(SIDES, "side")]
+PlaceName = Annotated[str, _one_of(PLACES, "place (where)")]
 
 
 # Non-empty lists of unique values of one vocabulary.
@@ -72,57 +83,98 @@ def _some_test_given(model: BaseModel) -> None:
 
 # Triage rules ------------------------------------------------------------------------------------
 
+TermName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$")]
+
 
 class RuleCondition(StrictModel):
-    """When a rule matches. Every test given must hold (they are joined by AND); for OR, write two rules.
+    """When a rule matches: every test given must hold (AND); ``any_of`` holds when one of its
+    conditions does (OR), which is how the spec's brackets are written.
 
-    ``all_flags``: each listed red flag answered yes (``side: both`` counts as bilateral_leg_symptoms).
-    ``any_pain_at_least``: leg or back pain now at least this. ``onset_weeks_at_least``: the episode has
-    lasted at least this many weeks. ``sensation_any``: at least one of these sensations.
-    ``age_below`` / ``age_above``: strictly younger / older than this.
+    ``all_flags`` / ``any_flags``: each / at least one red flag is yes (after the intake's safe readings).
+    ``terms``: each named term of the rule set holds. ``any_pain_at_least``: leg or back pain now at least
+    this. ``onset_weeks_at_least`` / ``onset_weeks_below``: how long the episode has lasted.
+    ``sensation_any``, ``region_any``, ``worse_with_any``: at least one of these was chosen.
+    ``age_below`` / ``age_above``: strictly younger / older; ``age_at_least``: this age or older.
     """
 
     all_flags: FlagKeys | None = None
+    any_flags: FlagKeys | None = None
+    terms: Annotated[tuple[TermName, ...], Field(min_length=1), AfterValidator(_unique)] | None = None
+    any_of: Annotated[tuple[RuleCondition, ...], Field(min_length=2)] | None = None
     any_pain_at_least: int | None = Field(default=None, ge=0, le=10)
-    onset_weeks_at_least: float | None = Field(default=None, ge=0, le=5200)
+    onset_weeks_at_least: float | None = Field(default=None, ge=0, le=ONSET_WEEKS_RANGE[1])
+    onset_weeks_below: float | None = Field(default=None, gt=0, le=ONSET_WEEKS_RANGE[1])
     sensation_any: Sensations | None = None
-    age_below: int | None = Field(default=None, ge=16, le=111)
-    age_above: int | None = Field(default=None, ge=15, le=110)
+    region_any: Regions | None = None
+    worse_with_any: Triggers | None = None
+    age_below: int | None = Field(default=None, ge=AGE_RANGE[0], le=AGE_RANGE[1] + 1)
+    age_above: int | None = Field(default=None, ge=AGE_RANGE[0] - 1, le=AGE_RANGE[1])
+    age_at_least: int | None = Field(default=None, ge=AGE_RANGE[0], le=AGE_RANGE[1])
 
     @model_validator(mode="after")
     def _not_empty(self) -> Self:
         _some_test_given(self)
         return self
 
+    def only_flag(self) -> str | None:
+        """The one red flag this condition tests, when it tests nothing else; None otherwise."""
+        others = [name for name in type(self).model_fields if name != "all_flags" and getattr(self, name)]
+        if others or self.all_flags is None or len(self.all_flags) != 1:
+            return None
+        return self.all_flags[0]
+
+    def term_names(self) -> Iterable[str]:
+        """Every term this condition names, its nested conditions' too."""
+        yield from self.terms or ()
+        for part in self.any_of or ():
+            yield from part.term_names()
+
 
 class Rule(StrictModel):
     id: Annotated[
         str, StringConstraints(pattern=r"^(emergency|urgent|soon|routine)\.[a-z0-9]+(-[a-z0-9]+)*$")
     ]
-    tier: RuleTier
+    where: PlaceName
     when: RuleCondition
     reason: Text
     references: tuple[Slug, ...] = Field(min_length=1)
+    # Extra lines for what to do now, shown when this rule decides the result's tier.
+    advice: tuple[Text, ...] = ()
+
+    @property
+    def tier(self) -> Tier:
+        """The tier the rule calls for: the one its place belongs to."""
+        return Where(self.where).tier
 
     @model_validator(mode="after")
     def _id_names_its_tier(self) -> Self:
         # The id prefix is read by people scanning logs and docs; it must never contradict the tier.
-        if self.id.split(".", 1)[0] != self.tier:
-            raise ValueError(f"id {self.id!r} must start with its tier, {self.tier!r}")
+        if self.id.split(".", 1)[0] != self.tier.value:
+            raise ValueError(
+                f"id {self.id!r} must start with its tier, {self.tier.value!r} (from {self.where})"
+            )
         return self
 
 
-class TierAdvice(StrictModel):
+def _placeholders(lines: Iterable[str]) -> Iterable[str]:
+    for line in lines:
+        for placeholder in re.findall(r"\{[^}]*\}", line):
+            if placeholder != PLACEHOLDER:
+                yield f"unknown placeholder {placeholder}; only {PLACEHOLDER} is filled in"
+
+
+class PlaceAdvice(StrictModel):
+    """What a person sent to one place is told: the place in words, a headline and what to do now."""
+
+    label: Text
     headline: Text
     what_to_do_now: tuple[Text, ...] = Field(min_length=1)
-    exercise_allowed: bool
 
     @model_validator(mode="after")
     def _only_known_placeholder(self) -> Self:
-        for line in (self.headline, *self.what_to_do_now):
-            for placeholder in re.findall(r"\{[^}]*\}", line):
-                if placeholder != PLACEHOLDER:
-                    raise ValueError(f"unknown placeholder {placeholder}; only {PLACEHOLDER} is filled in")
+        problems = list(_placeholders((self.headline, *self.what_to_do_now)))
+        if problems:
+            raise ValueError(problems[0])
         return self
 
 
@@ -132,9 +184,12 @@ class Source(StrictModel):
 
 
 class RuleSet(StrictModel):
-    version: Literal[1]
+    version: Literal[2]
     sources: dict[Slug, Source]
-    tiers: dict[TierName, TierAdvice]
+    flags_not_alone_a_stop: dict[FlagKey, Text] = Field(default_factory=dict)
+    not_asked_notice: Text
+    terms: dict[TermName, RuleCondition] = Field(default_factory=dict)
+    places: dict[PlaceName, PlaceAdvice]
     rules: tuple[Rule, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -146,17 +201,20 @@ class RuleSet(StrictModel):
         return self
 
     def _problems(self) -> Iterable[str]:
-        missing = [tier for tier in TIERS if tier not in self.tiers]
+        missing = [place for place in PLACES if place not in self.places]
         if missing:
-            yield f"tiers: advice missing for {', '.join(missing)}"
-        for tier, advice in self.tiers.items():
-            if advice.exercise_allowed != (tier in EXERCISE_TIERS):
-                allowed = "true" if tier in EXERCISE_TIERS else "false"
-                yield f"tiers.{tier}.exercise_allowed: must be {allowed}"
-        if "emergency" in self.tiers and not any(
-            PLACEHOLDER in line for line in self.tiers["emergency"].what_to_do_now
+            yield f"places: advice missing for {', '.join(missing)}"
+        urgent_place = Where.EMERGENCY_DEPARTMENT_NOW.value
+        if urgent_place in self.places and not any(
+            PLACEHOLDER in line for line in self.places[urgent_place].what_to_do_now
         ):
-            yield f"tiers.emergency.what_to_do_now: must tell the person to call {PLACEHOLDER}"
+            yield f"places.{urgent_place}.what_to_do_now: must tell the person to call {PLACEHOLDER}"
+        defined: list[str] = []
+        for name, term in self.terms.items():
+            for used in term.term_names():
+                if used not in defined:
+                    yield f"terms.{name}: uses {used!r}, which is not a term defined above it"
+            defined.append(name)
         seen: set[str] = set()
         for index, rule in enumerate(self.rules):
             if rule.id in seen:
@@ -165,25 +223,29 @@ class RuleSet(StrictModel):
             for key in rule.references:
                 if key not in self.sources:
                     yield f"rules[{index}].references: {key!r} is not in sources"
-        alone = {flag for rule in self.rules if (flag := self._flag_alone(rule)) is not None}
-        for key in RED_FLAG_KEYS:
-            if key not in alone:
-                yield f"rules: red flag {key!r} needs a rule of its own at tier soon or more urgent"
+            for used in rule.when.term_names():
+                if used not in self.terms:
+                    yield f"rules[{index}].when: {used!r} is not a term"
+            yield from (f"rules[{index}].advice: {problem}" for problem in _placeholders(rule.advice))
+        yield from self._every_flag_stops_alone()
 
-    @staticmethod
-    def _flag_alone(rule: Rule) -> str | None:
-        """The red flag a rule tests on its own at a no-exercise tier, or None for any other rule."""
-        when = rule.when
-        others = (
-            when.any_pain_at_least,
-            when.onset_weeks_at_least,
-            when.sensation_any,
-            when.age_below,
-            when.age_above,
-        )
-        if rule.tier not in NO_EXERCISE_TIERS or when.all_flags is None or len(when.all_flags) != 1:
-            return None
-        return when.all_flags[0] if all(value is None for value in others) else None
+    def _every_flag_stops_alone(self) -> Iterable[str]:
+        """Every red flag holds the exercises on its own (directly or through the flag it implies),
+        except those listed in ``flags_not_alone_a_stop``, which must then really not."""
+        alone = {
+            flag
+            for rule in self.rules
+            if rule.tier.value in NO_EXERCISE_TIERS and (flag := rule.when.only_flag()) is not None
+        }
+        for key in RED_FLAG_KEYS:
+            stops = key in alone or IMPLIED_FLAGS.get(key) in alone
+            if key in self.flags_not_alone_a_stop and stops:
+                yield f"flags_not_alone_a_stop.{key}: it has a rule of its own at tier soon or above"
+            elif key not in self.flags_not_alone_a_stop and not stops:
+                yield (
+                    f"rules: red flag {key!r} needs a rule of its own at tier soon or more urgent "
+                    "(or a reason under flags_not_alone_a_stop)"
+                )
 
 
 # Conditions to discuss ---------------------------------------------------------------------------
@@ -301,10 +363,14 @@ class NamedItems(StrictModel):
 
 
 class ImportantChange(StrictModel):
-    """The smallest change that matters to a person: ``points``, or ``percent`` of the first score."""
+    """The smallest change that matters to a person: ``points``, or ``percent`` of the first score.
+
+    With ``percent_when_first_above``, percent counts only when the first score is above it; at or below
+    it only ``points`` counts (a pain rating going from 2 to 1 is 50% but not an important change)."""
 
     points: float | None = Field(default=None, gt=0)
     percent: float | None = Field(default=None, gt=0, le=100)
+    percent_when_first_above: float | None = Field(default=None, ge=0)
     note: Text
     references: tuple[Text, ...] = Field(min_length=1)
 
@@ -312,6 +378,8 @@ class ImportantChange(StrictModel):
     def _some_threshold(self) -> Self:
         if self.points is None and self.percent is None:
             raise ValueError("give points, percent or both")
+        if self.percent_when_first_above is not None and (self.points is None or self.percent is None):
+            raise ValueError("percent_when_first_above needs both points and percent")
         return self
 
 

@@ -1,4 +1,4 @@
-"""Intake answers in the ``sciatrack.intake/1`` format, and their validation.
+"""Intake answers (``sciatrack.intake/2``, and version 1 as stored before), and their validation.
 
 :func:`parse_intake` turns untrusted JSON-like data into :class:`IntakeAnswers` or raises
 :class:`IntakeError` listing *every* problem at once, each naming its field as a dotted path
@@ -10,10 +10,14 @@ Choices worth knowing:
 - Unknown keys are refused at every level, so a typo (``red_flag``) can never silently drop an answer.
 - ``true``/``false`` are refused where a number is expected (Python would otherwise treat them as 1 and 0).
 - A repeated item in a list (``["sitting", "sitting"]``) is tolerated and kept once: it does not change the
-  meaning, and refusing it would only block a person in pain.
-- Every red-flag key must be answered ``true`` or ``false``; a missing one is never read as "no".
-
-The vocabularies are exported as tuples so the web form offers exactly what the parser accepts.
+  meaning, and refusing it would only block a person in pain. A list longer than :data:`MAX_LIST_ITEMS`
+  is refused: no honest answer needs it.
+- Every red-flag key of the intake's version must be answered ``true`` or ``false``; a missing one, a
+  ``null`` or an ``"unknown"`` is never read as "no".
+- A version-1 intake (as stored before version 2) stays valid with its own keys only; the version-2
+  questions are listed in ``not_asked`` and never read as "no" in words, only left unmatched by the rules.
+  A version-1 intake carrying a version-2 key or region is refused: it would claim answers its version
+  never asked.
 """
 
 from __future__ import annotations
@@ -23,63 +27,48 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA = "sciatrack.intake/1"
+from .vocabulary import (
+    AGE_RANGE,
+    IMPLIED_FLAGS,
+    ONSET_WEEKS_RANGE,
+    PAIN_KEYS,
+    PAIN_RANGE,
+    RED_FLAG_KEYS,
+    RED_FLAG_KEYS_ADDED_IN_V2,
+    RED_FLAG_KEYS_V1,
+    REGION_IMPLIES,
+    REGIONS,
+    REGIONS_ADDED_IN_V2,
+    REGIONS_V1,
+    SCHEMA,
+    SCHEMA_V1,
+    SCHEMA_V2,
+    SCHEMAS,
+    SENSATIONS,
+    SIDE_IMPLIES,
+    SIDES,
+    TRIGGERS,
+)
 
-REGIONS = (
-    "low_back",
-    "buttock",
-    "groin",
-    "back_of_thigh",
-    "side_of_thigh",
-    "front_of_thigh",
-    "back_of_calf",
-    "side_of_calf",
-    "front_of_shin",
-    "top_of_foot",
-    "sole",
-    "heel",
-    "big_toe",
-    "little_toe",
-)
-SIDES = ("left", "right", "both", "alternating")
-SENSATIONS = ("dull_ache", "burning", "sharp", "electric", "tingling", "numbness", "weakness")
-TRIGGERS = (
-    "sitting",
-    "morning",
-    "sit_to_stand",
-    "bending_forward",
-    "bending_backward",
-    "walking",
-    "standing",
-    "lying",
-    "coughing_sneezing",
-    "night",
-)
-RED_FLAG_KEYS = (
-    "saddle_numbness",
-    "bladder_change",
-    "bowel_change",
-    "sexual_dysfunction_new",
-    "bilateral_leg_symptoms",
-    "progressive_weakness",
-    "face_head_jaw_numbness",
-    "arm_numbness_tingling",
-    "upset_stomach",
-    "fever",
-    "sudden_severe_onset",
-    "anticoagulants",
-    "iv_drug_use",
-    "immunosuppressed",
-    "history_of_cancer",
-    "unexplained_weight_loss",
-    "night_pain_unrelenting",
-    "tb_history_or_exposure",
-    "major_trauma",
-    "osteoporosis_or_steroids",
-)
-PAIN_KEYS = ("leg_now", "back_now")
-AGE_RANGE = (16, 110)
-PAIN_RANGE = (0, 10)
+__all__ = [
+    "AGE_RANGE",
+    "IMPLIED_FLAGS",
+    "MAX_LIST_ITEMS",
+    "ONSET_WEEKS_RANGE",
+    "PAIN_KEYS",
+    "PAIN_RANGE",
+    "RED_FLAG_KEYS",
+    "REGIONS",
+    "SCHEMA",
+    "SENSATIONS",
+    "SIDES",
+    "TRIGGERS",
+    "IntakeAnswers",
+    "IntakeError",
+    "IntakeProblem",
+    "parse_intake",
+]
+
 TOP_LEVEL_KEYS = (
     "schema",
     "age",
@@ -93,6 +82,7 @@ TOP_LEVEL_KEYS = (
     "red_flags",
 )
 LISTS = {"regions": REGIONS, "sensations": SENSATIONS, "worse_with": TRIGGERS, "better_with": TRIGGERS}
+MAX_LIST_ITEMS = 50
 
 
 @dataclass(frozen=True)
@@ -116,7 +106,11 @@ class IntakeError(ValueError):
 
 @dataclass(frozen=True)
 class IntakeAnswers:
-    """A valid intake. ``red_flags`` holds the red-flag keys answered ``true``; all others were ``false``."""
+    """A valid intake. ``red_flags`` holds the red-flag keys answered ``true``.
+
+    ``schema`` is the version the answers were given in; for version 1 the keys added in version 2 were
+    never asked (:attr:`not_asked`), and they are not in ``red_flags``.
+    """
 
     age: int
     onset_weeks: float
@@ -128,22 +122,35 @@ class IntakeAnswers:
     worse_with: tuple[str, ...]
     better_with: tuple[str, ...]
     red_flags: frozenset[str]
+    schema: str = SCHEMA
+
+    @property
+    def not_asked(self) -> tuple[str, ...]:
+        """The red-flag questions these answers never had (version 1 lacks those of version 2)."""
+        return RED_FLAG_KEYS_ADDED_IN_V2 if self.schema == SCHEMA_V1 else ()
+
+    @property
+    def asked_flags(self) -> tuple[str, ...]:
+        return RED_FLAG_KEYS_V1 if self.schema == SCHEMA_V1 else RED_FLAG_KEYS
 
     @property
     def effective_flags(self) -> frozenset[str]:
-        """The red flags triage must act on: ``side: both`` counts as ``bilateral_leg_symptoms``.
+        """The red flags triage must act on, with the safe readings of contradictions added.
 
-        Symptoms in both legs with the bilateral question answered "no" is a contradiction; the safe
-        reading is the more urgent one.
+        ``side: both`` and ``bilateral_new`` count as ``bilateral_leg_symptoms``; ``mid_back`` among the
+        regions counts as ``thoracic_pain``; ``cancer_recent`` counts as ``history_of_cancer``.
         """
-        if self.side == "both":
-            return self.red_flags | {"bilateral_leg_symptoms"}
-        return self.red_flags
+        flags = set(self.red_flags)
+        if self.side in SIDE_IMPLIES:
+            flags.add(SIDE_IMPLIES[self.side])
+        flags.update(REGION_IMPLIES[region] for region in self.regions if region in REGION_IMPLIES)
+        flags.update(IMPLIED_FLAGS[flag] for flag in self.red_flags if flag in IMPLIED_FLAGS)
+        return frozenset(flags)
 
     def to_json(self) -> dict[str, Any]:
-        """These answers as ``sciatrack.intake/1`` JSON; ``parse_intake`` of it gives them back."""
+        """These answers as intake JSON of their own version; ``parse_intake`` of it gives them back."""
         return {
-            "schema": SCHEMA,
+            "schema": self.schema,
             "age": self.age,
             "onset_weeks": self.onset_weeks,
             "pain": {"leg_now": self.leg_pain, "back_now": self.back_pain},
@@ -152,7 +159,7 @@ class IntakeAnswers:
             "sensations": list(self.sensations),
             "worse_with": list(self.worse_with),
             "better_with": list(self.better_with),
-            "red_flags": {key: key in self.red_flags for key in RED_FLAG_KEYS},
+            "red_flags": {key: key in self.red_flags for key in self.asked_flags},
         }
 
 
@@ -172,7 +179,8 @@ class _Parser:
     def keys(self, data: Mapping[str, Any], allowed: tuple[str, ...], prefix: str, missing: str) -> None:
         for key in data:
             if key not in allowed:
-                self.problem(f"{prefix}{key}", f"unknown key; allowed keys are {_choices(allowed)}")
+                shown = key if isinstance(key, str) and len(key) <= 60 else "(a key)"
+                self.problem(f"{prefix}{shown}", f"unknown key; allowed keys are {_choices(allowed)}")
         for key in allowed:
             if key not in data:
                 self.problem(f"{prefix}{key}", missing)
@@ -184,67 +192,81 @@ class _Parser:
         return None
 
     def weeks(self, value: object, field: str) -> float | None:
+        low, high = ONSET_WEEKS_RANGE
         if (
             isinstance(value, int | float)
             and not isinstance(value, bool)
             and math.isfinite(value)
-            and value >= 0
+            and low <= value <= high
         ):
             return value
-        self.problem(field, "must be a number of weeks, 0 or more (for example 2 or 0.5)")
+        self.problem(field, f"must be a number of weeks from {low} to {high} (for example 2 or 0.5)")
         return None
 
     def choice(self, value: object, field: str, allowed: tuple[str, ...]) -> str | None:
         if isinstance(value, str) and value in allowed:
             return value
-        shown = repr(value) if isinstance(value, str) else "this value"
+        shown = repr(value) if isinstance(value, str) and len(value) <= 60 else "this value"
         self.problem(field, f"{shown} is not allowed; choose one of {_choices(allowed)}")
         return None
 
-    def choices(self, value: object, field: str, allowed: tuple[str, ...]) -> tuple[str, ...] | None:
-        if not isinstance(value, list):
-            self.problem(field, f"must be a list (it may be empty) of: {_choices(allowed)}")
+    def choices(
+        self, value: object, field: str, allowed: tuple[str, ...], newer: tuple[str, ...] = ()
+    ) -> tuple[str, ...] | None:
+        if not isinstance(value, list) or len(value) > MAX_LIST_ITEMS:
+            self.problem(
+                field, f"must be a list (it may be empty) of at most {MAX_LIST_ITEMS} of: {_choices(allowed)}"
+            )
             return None
         before = len(self.problems)
         kept: list[str] = []
         for index, item in enumerate(value):
-            if not isinstance(item, str) or item not in allowed:
-                shown = repr(item) if isinstance(item, str) else "this value"
+            if isinstance(item, str) and item in newer:
+                self.problem(f"{field}[{index}]", f'{item!r} needs "schema": "{SCHEMA_V2}"')
+            elif not isinstance(item, str) or item not in allowed:
+                shown = repr(item) if isinstance(item, str) and len(item) <= 60 else "this value"
                 self.problem(f"{field}[{index}]", f"{shown} is not allowed; choose from {_choices(allowed)}")
             elif item not in kept:  # a repeat means nothing new; keep the first
                 kept.append(item)
         return tuple(kept) if len(self.problems) == before else None
 
-    def flags(self, value: object) -> frozenset[str] | None:
+    def flags(self, value: object, asked: tuple[str, ...], newer: tuple[str, ...]) -> frozenset[str] | None:
         if not isinstance(value, dict):
-            self.problem(
-                "red_flags", f"must be an object answering each of {_choices(RED_FLAG_KEYS)} true or false"
-            )
+            self.problem("red_flags", f"must be an object answering each of {_choices(asked)} true or false")
             return None
         before = len(self.problems)
+        for key in value:
+            if key in newer:
+                self.problem(f"red_flags.{key}", f'a version-2 question: it needs "schema": "{SCHEMA_V2}"')
         self.keys(
-            value,
-            RED_FLAG_KEYS,
+            {key: answer for key, answer in value.items() if key not in newer},
+            asked,
             "red_flags.",
             "missing: every red-flag key is required, answer true or false",
         )
-        for key in RED_FLAG_KEYS:
+        for key in asked:
             if key in value and not isinstance(value[key], bool):
-                self.problem(f"red_flags.{key}", "must be true or false")
+                self.problem(f"red_flags.{key}", "must be true or false (not null, not unknown)")
         if len(self.problems) != before:
             return None
-        return frozenset(key for key in RED_FLAG_KEYS if value[key])
+        return frozenset(key for key in asked if value[key])
 
 
 def parse_intake(data: object) -> IntakeAnswers:
-    """Validate ``sciatrack.intake/1`` data; raise :class:`IntakeError` with every problem found."""
+    """Validate intake data of either version; raise :class:`IntakeError` with every problem found."""
     parser = _Parser()
     if not isinstance(data, dict):
         parser.problem("intake", f"must be a JSON object with the keys {_choices(TOP_LEVEL_KEYS)}")
         raise IntakeError(parser.problems)
     parser.keys(data, TOP_LEVEL_KEYS, "", "missing: this key is required")
-    if "schema" in data and data["schema"] != SCHEMA:
-        parser.problem("schema", f'must be "{SCHEMA}"')
+    schema = data.get("schema")
+    if "schema" in data and schema not in SCHEMAS:
+        parser.problem("schema", f'must be "{SCHEMA_V2}" (or "{SCHEMA_V1}" for answers given before it)')
+    version_1 = schema == SCHEMA_V1
+    regions = REGIONS_V1 if version_1 else REGIONS
+    newer_regions = REGIONS_ADDED_IN_V2 if version_1 else ()
+    asked = RED_FLAG_KEYS_V1 if version_1 else RED_FLAG_KEYS
+    newer_flags = RED_FLAG_KEYS_ADDED_IN_V2 if version_1 else ()
 
     age = parser.integer(data["age"], "age", *AGE_RANGE) if "age" in data else None
     weeks = parser.weeks(data["onset_weeks"], "onset_weeks") if "onset_weeks" in data else None
@@ -261,26 +283,37 @@ def parse_intake(data: object) -> IntakeAnswers:
             parser.problem(
                 "pain", "must be an object with leg_now and back_now, each an integer from 0 to 10"
             )
-    lists = {key: parser.choices(data[key], key, allowed) for key, allowed in LISTS.items() if key in data}
-    flags = parser.flags(data["red_flags"]) if "red_flags" in data else None
+    lists = {
+        key: parser.choices(
+            data[key],
+            key,
+            regions if key == "regions" else allowed,
+            newer_regions if key == "regions" else (),
+        )
+        for key, allowed in LISTS.items()
+        if key in data
+    }
+    flags = parser.flags(data["red_flags"], asked, newer_flags) if "red_flags" in data else None
 
     if parser.problems:
         raise IntakeError(parser.problems)
     # No problems means every reader returned a value; the asserts document that for the type checker.
     assert age is not None and weeks is not None and side is not None and flags is not None
+    assert isinstance(schema, str)
     leg, back = pain["leg_now"], pain["back_now"]
     assert leg is not None and back is not None
-    regions, sensations, worse, better = (lists[key] for key in LISTS)
-    assert regions is not None and sensations is not None and worse is not None and better is not None
+    chosen_regions, sensations, worse, better = (lists[key] for key in LISTS)
+    assert chosen_regions is not None and sensations is not None and worse is not None and better is not None
     return IntakeAnswers(
         age=age,
         onset_weeks=weeks,
         leg_pain=leg,
         back_pain=back,
-        regions=regions,
+        regions=chosen_regions,
         side=side,
         sensations=sensations,
         worse_with=worse,
         better_with=better,
         red_flags=flags,
+        schema=schema,
     )
