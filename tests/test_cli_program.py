@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from sciatrack.content.dosage_text import PROJECT_DOSE_MARK
+from sciatrack.content.loader import load_exercises
+from sciatrack.content.schema import DosageSource
 from vignettes import assert_program_as_expected, assert_triage_as_expected, load_vignettes
 
 SCIATRACK = str(Path(sys.executable).with_name("sciatrack"))
@@ -41,6 +45,22 @@ def test_it_prints_the_program_in_plain_words() -> None:
     assert "Your home program:" in result.stdout
     assert "Left out for now:" in result.stdout
     assert "McKenzie press-up on the elbows:" in result.stdout
+
+
+def test_it_marks_the_projects_own_doses_in_plain_words_and_only_those() -> None:
+    answers = VIGNETTES["stenosis-pattern-no-extension"]["answers"]
+    result = program("--answers", "-", stdin=json.dumps(answers))
+    assert result.returncode == 0, result.stderr
+    library = {exercise.name: exercise for exercise in load_exercises().values()}
+    # Each exercise is a block: "N. Name", its dosage, maybe the mark, then its stop rules.
+    blocks = re.findall(r"^\d+\. (.+)\n((?:.+\n?)*)", result.stdout.split("Your home program:")[1], re.M)
+    marked = {name: PROJECT_DOSE_MARK in body for name, body in blocks}
+    assert set(marked.values()) == {True, False}
+    for name, has_mark in marked.items():
+        assert has_mark == (library[name].dosage.dosage_source is DosageSource.PROJECT), name
+    assert "Sciatrack's starting dose: the source article gives no dosage for this exercise." in " ".join(
+        result.stdout.split()
+    )
 
 
 def test_it_says_there_is_no_program_after_an_emergency_triage() -> None:

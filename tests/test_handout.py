@@ -18,10 +18,12 @@ from pypdf import PdfReader
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Program as ProgramRecord
+from sciatrack.content.dosage_text import PROJECT_DOSE_MARK
 from sciatrack.content.loader import load_exercises
+from sciatrack.content.schema import DosageSource
 from sciatrack.domain.intake import parse_intake
 from sciatrack.domain.programs import Program, build_program
-from sciatrack.domain.triage import result_to_json, triage
+from sciatrack.domain.triage import Where, place_advice, result_to_json, triage
 from sciatrack.handout import render_handout_html, render_handout_pdf
 from web.test_check import walk
 from web.test_program import make_intake, vignette
@@ -71,6 +73,21 @@ def test_it_prints_each_exercise_with_its_dosage_and_stop_rules_in_order(
     assert positions == sorted(positions)
 
 
+def test_it_marks_the_projects_own_doses_and_only_those(stenosis_pdf: tuple[Program, str]) -> None:
+    program, text = stenosis_pdf
+    sources = {exercise.id: exercise.dosage.dosage_source for exercise in program.exercises}
+    assert DosageSource.PROJECT in sources.values() and DosageSource.SOURCE in sources.values()
+    for exercise in program.exercises:
+        dosage = exercise.dosage_text[:1].upper() + exercise.dosage_text[1:]
+        start = text.index(f"How much: {dosage}")
+        what_follows_the_dose = text[start : text.index("Why:", start)]
+        marked = "Sciatrack's starting dose: the source article gives no dosage for this exercise." in (
+            what_follows_the_dose
+        )
+        assert marked == (sources[exercise.id] is DosageSource.PROJECT), exercise.id
+    assert text.count(PROJECT_DOSE_MARK) == list(sources.values()).count(DosageSource.PROJECT)
+
+
 def test_it_lists_the_left_out_exercise_with_its_reason(stenosis_pdf: tuple[Program, str]) -> None:
     program, text = stenosis_pdf
     [left_out] = [item for item in program.left_out if item.id == "mckenzie-extension"]
@@ -85,7 +102,10 @@ def test_it_heads_the_pdf_with_the_date_the_tier_and_when_to_get_help(
     assert "Your home exercise program" in text
     assert "25 November 2026" in text
     assert "YOUR SAFETY CHECK: ROUTINE" in text
-    assert "Stop and get medical help straight away (call 911" in text
+    # The danger signs send the person where the emergency tier does, in that place's own advice.
+    emergency = place_advice(Where.EMERGENCY_DEPARTMENT_NOW)
+    assert f"stop the exercises. {emergency.headline}." in text
+    assert flat(emergency.what_to_do_now[0]) in text and "call 911" in text
     assert "controlling your bowels" in text
 
 
@@ -163,6 +183,24 @@ def test_it_links_the_handout_from_the_program_page(bea_client: Client, bea: Pat
     page = bea_client.get("/program/").content.decode()
     assert '<a class="button" href="/program/handout/">Printable handout</a>' in page
     assert '<a class="button" href="/program/handout.pdf">Download PDF</a>' in page
+
+
+@pytest.mark.django_db
+def test_the_program_page_marks_the_projects_own_doses_with_the_same_words(
+    bea_client: Client, bea: Patient
+) -> None:
+    make_intake(bea, "stenosis-pattern-no-extension")
+    page = bea_client.get("/program/").content.decode()
+    items = re.findall(r'<li class="program-item.*?</li>', page, re.S)
+    library = load_exercises()
+    marked = {}
+    for item in items:
+        [exercise_id] = re.findall(r'href="/exercises/([\w-]+)/"', item)
+        marked[exercise_id] = escape(PROJECT_DOSE_MARK) in item
+    assert marked and set(marked.values()) == {True, False}
+    for exercise_id, has_mark in marked.items():
+        assert has_mark == (library[exercise_id].dosage.dosage_source is DosageSource.PROJECT), exercise_id
+    assert 'title="The source article gives no dosage for this exercise"' in page
 
 
 @pytest.mark.django_db

@@ -3,7 +3,8 @@
 The handout is built from a :class:`~sciatrack.domain.programs.Program` and the triage result it follows
 (the JSON of ``result_to_json``, which is also what the web app stores), plus the exercise library for
 each exercise's purpose, steps and what to feel. The dosage is the program's own ``dosage_text`` (made by
-``describe_dosage``), so a dose a clinician changed is printed as changed. The page loads nothing from
+``describe_dosage``), so a dose a clinician changed is printed as changed; a dose that is the project's own
+carries the same mark as on the web page (``project_dose_note``). The page loads nothing from
 elsewhere: its CSS is inline and it has no images or fonts to fetch, so the PDF needs no network.
 
 Rendering uses Django templates, so Django must be set up (the ``sciatrack`` command does it).
@@ -17,9 +18,11 @@ from datetime import date
 from typing import Any
 
 from sciatrack.care.wording import TIER_SHORT
+from sciatrack.content.dosage_text import project_dose_note
 from sciatrack.content.loader import load_exercises
 from sciatrack.content.schema import Exercise
 from sciatrack.domain.programs import LeftOut, Program, ProgramExercise
+from sciatrack.domain.triage import DEFAULT_EMERGENCY_NUMBER, Where, place_advice
 
 TEMPLATE = "care/handout.html"
 PDF_FILENAME = "sciatrack-handout.pdf"
@@ -49,10 +52,12 @@ class HandoutExercise:
     start_position: str
     steps: tuple[str, ...]
     dosage_text: str
+    dosage_note: str  # the mark of a project's own dose with its reason; "" for a dose from the source
     feel: tuple[str, ...]
     do_not_feel: tuple[str, ...]
     stop_rules: tuple[str, ...]
     cautions: tuple[str, ...]
+    pregnancy_note: str | None = None  # in pregnancy, how to do a back-lying exercise on the side
 
 
 def handout_exercise(number: int, exercise: ProgramExercise, detail: Exercise) -> HandoutExercise:
@@ -64,10 +69,12 @@ def handout_exercise(number: int, exercise: ProgramExercise, detail: Exercise) -
         start_position=detail.start_position,
         steps=tuple(detail.steps),
         dosage_text=exercise.dosage_text[:1].upper() + exercise.dosage_text[1:],
+        dosage_note=project_dose_note(exercise.dosage),
         feel=tuple(detail.feel),
         do_not_feel=tuple(detail.do_not_feel),
         stop_rules=exercise.stop_rules,
         cautions=exercise.cautions,
+        pregnancy_note=exercise.pregnancy_note,
     )
 
 
@@ -99,11 +106,15 @@ def handout_context(
         "tier_name": TIER_SHORT.get(tier, tier),
         "headline": advice.get("headline", ""),
         "todo": list(advice.get("what_to_do_now", [])),
-        "emergency_number": advice.get("emergency_number", "911"),
         "stop_and_rest": STOP_AND_REST,
         "get_help_now": GET_HELP_NOW,
+        # The danger signs below send the person where the emergency tier does, in its own words.
+        "emergency_advice": place_advice(
+            Where.EMERGENCY_DEPARTMENT_NOW, str(advice.get("emergency_number") or DEFAULT_EMERGENCY_NUMBER)
+        ),
         "exercises": exercises,
         "left_out": left_out,
+        "pregnancy_warning": program.pregnancy_warning,
         "web": web,
     }
 

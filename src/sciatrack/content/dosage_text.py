@@ -1,8 +1,16 @@
-"""A dosage in plain words, e.g. "10 times, hold 2 to 3 seconds, every waking hour"."""
+"""A dosage in plain words, e.g. "10 times, hold 2 to 3 seconds, every waking hour".
+
+Also the one home of the mark on a dose that is the project's own (``dosage_source: project``): the web
+program page, the PDF handout and ``sciatrack program`` all ask :func:`project_dose_mark` and
+:func:`project_dose_note`. A dose taken from the source gets no mark.
+"""
 
 from __future__ import annotations
 
-from .schema import Dosage, Frequency, SecondsRange
+from .schema import Dosage, DosageSource, Frequency, SecondsRange
+
+PROJECT_DOSE_MARK = "Sciatrack's starting dose"
+PROJECT_DOSE_WHY = "The source article gives no dosage for this exercise"
 
 _TIMES_A_DAY = {1: "once a day", 2: "twice a day"}
 
@@ -42,3 +50,23 @@ def describe_dosage(dosage: Dosage) -> str:
         parts.append(f"move to a new spot every {dosage.reposition_every_seconds} seconds")
     parts.append(describe_frequency(dosage))
     return ", ".join(parts)
+
+
+def project_dose_mark(dosage: Dosage) -> str:
+    """The short mark of a dose that is the project's own, or "" for a dose taken from the source."""
+    return PROJECT_DOSE_MARK if dosage.dosage_source is DosageSource.PROJECT else ""
+
+
+def project_dose_why(dosage: Dosage) -> str:
+    """Why a project dose is marked, or "" for a dose taken from the source."""
+    return PROJECT_DOSE_WHY if dosage.dosage_source is DosageSource.PROJECT else ""
+
+
+def project_dose_note(dosage: Dosage) -> str:
+    """The mark and its reason as one line for print and text, or "" for a dose taken from the source.
+
+    E.g. "Sciatrack's starting dose: the source article gives no dosage for this exercise."
+    """
+    if dosage.dosage_source is not DosageSource.PROJECT:
+        return ""
+    return f"{PROJECT_DOSE_MARK}: {PROJECT_DOSE_WHY[:1].lower()}{PROJECT_DOSE_WHY[1:]}."

@@ -4,6 +4,10 @@
 listing every problem if anything is wrong; ``check_exercises`` returns the same problems as a list for
 ``sciatrack content check``. The library must hold exactly the exercises in ``EXERCISE_IDS``: the program
 rules name them, so a missing or extra file is an error, not a smaller library.
+
+The stop rules every exercise shares (``stop_rules.yaml``) are put before each exercise's own as it is
+loaded, so a loaded exercise's ``stop_rules`` is the whole list. ``pregnancy.yaml`` (what a program adds
+in pregnancy) is checked with the library and loaded by :func:`load_pregnancy_advice`.
 """
 
 from __future__ import annotations
@@ -13,12 +17,24 @@ from functools import cache
 from pathlib import Path
 
 from .reading import Problem, read_model
+from .safety_schema import CommonStopRules, PregnancyAdvice
 from .schema import EXERCISE_IDS, Exercise
 
 CONTENT_DIR = Path(__file__).resolve().parent
 EXERCISE_DIR = "exercises"
+STOP_RULES_FILE = "stop_rules.yaml"
+PREGNANCY_FILE = "pregnancy.yaml"
 
-__all__ = ["CONTENT_DIR", "ContentError", "Problem", "check_exercises", "get_exercise", "load_exercises"]
+__all__ = [
+    "CONTENT_DIR",
+    "ContentError",
+    "Problem",
+    "check_exercises",
+    "get_exercise",
+    "load_common_stop_rules",
+    "load_exercises",
+    "load_pregnancy_advice",
+]
 
 
 class ContentError(ValueError):
@@ -31,7 +47,9 @@ class ContentError(ValueError):
 
 def _exercises(root: Path) -> tuple[dict[str, Exercise], list[Problem]]:
     found: dict[str, Exercise] = {}
-    problems: list[Problem] = []
+    common, problems = read_model(root, STOP_RULES_FILE, CommonStopRules)
+    shared = common.in_order() if common is not None else ()
+    problems += read_model(root, PREGNANCY_FILE, PregnancyAdvice)[1]
     paths = sorted((root / EXERCISE_DIR).glob("*.yaml"))
     uuids: dict[str, str] = {}
     for path in paths:
@@ -54,8 +72,14 @@ def _exercises(root: Path) -> tuple[dict[str, Exercise], list[Problem]]:
                 )
             )
             continue
+        repeated = [rule for rule in exercise.stop_rules if rule in shared]
+        if repeated:
+            problems.append(
+                Problem(relative, "stop_rules", f"already a stop rule of every exercise: {repeated[0]}")
+            )
+            continue
         uuids[str(exercise.uuid)] = relative
-        found[exercise.id] = exercise
+        found[exercise.id] = exercise.model_copy(update={"stop_rules": [*shared, *exercise.stop_rules]})
     for missing in EXERCISE_IDS:
         if missing not in found and not (root / EXERCISE_DIR / f"{missing}.yaml").exists():
             problems.append(
@@ -66,7 +90,7 @@ def _exercises(root: Path) -> tuple[dict[str, Exercise], list[Problem]]:
 
 
 def check_exercises(root: Path) -> list[Problem]:
-    """Every problem in ``exercises/*.yaml`` under ``root`` (empty if none)."""
+    """Every problem in ``exercises/*.yaml``, ``stop_rules.yaml`` and ``pregnancy.yaml`` under ``root``."""
     return _exercises(root)[1]
 
 
@@ -81,6 +105,32 @@ def _load(root: Path) -> Mapping[str, Exercise]:
 def load_exercises(root: Path = CONTENT_DIR) -> Mapping[str, Exercise]:
     """Every exercise by id, in the library's order; raises :class:`ContentError` if any file is invalid."""
     return _load(root.resolve())
+
+
+@cache
+def _load_common_stop_rules(root: Path) -> CommonStopRules:
+    rules, problems = read_model(root, STOP_RULES_FILE, CommonStopRules)
+    if problems or rules is None:
+        raise ContentError(problems)
+    return rules
+
+
+def load_common_stop_rules(root: Path = CONTENT_DIR) -> CommonStopRules:
+    """The stop rules every exercise shares (``stop_rules.yaml``), already part of each exercise's."""
+    return _load_common_stop_rules(root.resolve())
+
+
+@cache
+def _load_pregnancy(root: Path) -> PregnancyAdvice:
+    advice, problems = read_model(root, PREGNANCY_FILE, PregnancyAdvice)
+    if problems or advice is None:
+        raise ContentError(problems)
+    return advice
+
+
+def load_pregnancy_advice(root: Path = CONTENT_DIR) -> PregnancyAdvice:
+    """What a program adds in pregnancy (``pregnancy.yaml``); raises :class:`ContentError` if invalid."""
+    return _load_pregnancy(root.resolve())
 
 
 def exercise_names(root: Path = CONTENT_DIR) -> dict[str, str]:

@@ -10,7 +10,7 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
-from sciatrack.domain.intake import TRIGGERS
+from sciatrack.domain.intake import RED_FLAG_KEYS, TRIGGERS
 
 from .rules_schema import Slug, StrictModel, Text, _one_of, _some_test_given, _unique
 from .schema import EXERCISE_IDS, SourceReference
@@ -19,17 +19,23 @@ PATTERNS = ("extension_biased", "flexion_biased", "unclear")
 
 PatternName = Annotated[str, _one_of(PATTERNS, "McKenzie pattern")]
 TriggerName = Annotated[str, _one_of(TRIGGERS, "trigger")]
+FlagName = Annotated[str, _one_of(RED_FLAG_KEYS, "red-flag key")]
 ExerciseName = Annotated[str, _one_of(EXERCISE_IDS, "known exercise id")]
 PatternNames = Annotated[tuple[PatternName, ...], Field(min_length=1), AfterValidator(_unique)]
 TriggerNames = Annotated[tuple[TriggerName, ...], Field(min_length=1), AfterValidator(_unique)]
+FlagNames = Annotated[tuple[FlagName, ...], Field(min_length=1), AfterValidator(_unique)]
 
 
 class AnswerTest(StrictModel):
-    """Holds when every test given holds; each ``*_any`` test holds when one listed value was answered."""
+    """Holds when every test given holds; each ``*_any`` test holds when one listed value was answered.
+
+    ``flags_any`` tests the red flags with the safe readings added (``IntakeAnswers.effective_flags``).
+    """
 
     pattern_any: PatternNames | None = None
     worse_with_any: TriggerNames | None = None
     better_with_any: TriggerNames | None = None
+    flags_any: FlagNames | None = None
 
     @model_validator(mode="after")
     def _not_empty(self) -> Self:
@@ -44,8 +50,9 @@ class LeaveOutRule(AnswerTest):
     @model_validator(mode="after")
     def _not_empty(self) -> Self:
         # The id and reason are not tests: at least one answer test must be given.
-        if self.pattern_any is None and self.worse_with_any is None and self.better_with_any is None:
-            raise ValueError("give at least one of: pattern_any, worse_with_any, better_with_any")
+        tests = ("pattern_any", "worse_with_any", "better_with_any", "flags_any")
+        if all(getattr(self, name) is None for name in tests):
+            raise ValueError(f"give at least one of: {', '.join(tests)}")
         return self
 
 

@@ -94,6 +94,16 @@ class Dosage(StrictModel):
         return self.frequency_source or self.dosage_source
 
 
+class Position(StrEnum):
+    """How the body lies or stands for an exercise; programs adapt some positions (pregnancy)."""
+
+    FACE_DOWN = "face_down"
+    BACK = "back"
+    SIDE = "side"
+    SITTING = "sitting"
+    STANDING = "standing"
+
+
 class Variant(StrictModel):
     name: Text
     how: Text
@@ -113,17 +123,33 @@ class Exercise(StrictModel):
     summary: Text
     purpose: Text
     target_muscles: list[Text] = Field(min_length=1)
+    position: Position
     start_position: Text
+    # How to do it lying on the side instead, for an exercise done lying on the back: after 20 weeks of
+    # pregnancy a person should not lie flat on their back (spec section 3).
+    side_lying: Text | None = None
     steps: list[Text] = Field(min_length=2)
     feel: list[Text] = Field(min_length=1)
     do_not_feel: list[Text] = Field(min_length=1)
     common_mistakes: list[Text] = Field(min_length=1)
     dosage: Dosage
-    stop_rules: list[Text] = Field(min_length=1)
+    # This exercise's own stop rules. The stops every exercise shares (stop_rules.yaml) are written once
+    # and put before these when the library is loaded, so a loaded exercise lists them all.
+    stop_rules: list[Text] = Field(default_factory=list)
     cautions: list[Text] = Field(default_factory=list)
     easier: Variant
     harder: Variant
     reference: SourceReference
+
+    @model_validator(mode="after")
+    def _side_lying_for_back_lying_only(self) -> Self:
+        if self.position is Position.BACK and self.side_lying is None:
+            raise ValueError(
+                "side_lying: an exercise done lying on the back must say how to do it lying on the side"
+            )
+        if self.position is not Position.BACK and self.side_lying is not None:
+            raise ValueError("side_lying: only for exercises done lying on the back (position: back)")
+        return self
 
     @model_validator(mode="after")
     def _steps_are_not_numbered_by_hand(self) -> Self:

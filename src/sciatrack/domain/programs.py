@@ -5,18 +5,23 @@ tier :func:`build_program` returns ``None`` and the triage advice says what to d
 are given, in which order, and when one is left out is data (``content/program_rules.yaml``); this module
 only applies it. Leave-out rules win over inclusion, so a safety exclusion can never be overridden by a
 pattern that also asks for the exercise.
+
+In pregnancy (the red flag named in ``content/pregnancy.yaml``) the rules leave out the face-down
+exercises, and :func:`for_pregnancy` adds the rest: each exercise done lying on the back says how to do
+it lying on the side, and the program carries the warning signs that mean "call your maternity unit".
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sciatrack.content.dosage_text import describe_dosage
-from sciatrack.content.loader import load_exercises
+from sciatrack.content.loader import load_exercises, load_pregnancy_advice
 from sciatrack.content.program_loader import load_program_rules
 from sciatrack.content.program_schema import AnswerTest, ProgramRules
+from sciatrack.content.safety_schema import PregnancyAdvice, PregnancyWarning
 from sciatrack.content.schema import Dosage, Exercise
 
 from .differential import Pattern, mckenzie_pattern
@@ -35,6 +40,7 @@ class ProgramExercise:
     dosage_text: str
     stop_rules: tuple[str, ...]
     cautions: tuple[str, ...]
+    pregnancy_note: str | None = None  # how to do it lying on the side, in pregnancy (see for_pregnancy)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,7 @@ class Program:
     exercises: tuple[ProgramExercise, ...]
     left_out: tuple[LeftOut, ...]
     pattern: Pattern
+    pregnancy_warning: PregnancyWarning | None = None  # shown with the program in pregnancy
 
     @property
     def exercise_ids(self) -> tuple[str, ...]:
@@ -63,6 +70,7 @@ def answers_pass(test: AnswerTest, answers: IntakeAnswers, pattern: Pattern) -> 
             test.pattern_any is None or pattern.value in test.pattern_any,
             test.worse_with_any is None or bool(set(test.worse_with_any) & set(answers.worse_with)),
             test.better_with_any is None or bool(set(test.better_with_any) & set(answers.better_with)),
+            test.flags_any is None or bool(set(test.flags_any) & answers.effective_flags),
         )
     )
 
@@ -79,6 +87,32 @@ def program_exercise(exercise: Exercise, dosage: Dosage | None = None) -> Progra
         stop_rules=tuple(exercise.stop_rules),
         cautions=tuple(exercise.cautions),
     )
+
+
+def is_pregnant(answers: IntakeAnswers, advice: PregnancyAdvice | None = None) -> bool:
+    """Whether the answers say pregnant or recently gave birth (the flag of ``pregnancy.yaml``)."""
+    return (advice or load_pregnancy_advice()).flag in answers.effective_flags
+
+
+def for_pregnancy(
+    program: Program,
+    library: Mapping[str, Exercise] | None = None,
+    advice: PregnancyAdvice | None = None,
+) -> Program:
+    """``program`` as given in pregnancy: the side-lying notes and the warning signs added.
+
+    Which exercises are left out is the program rules' job; this only adds what the person is told, so
+    it can also be applied to a stored (possibly clinician-changed) program.
+    """
+    library = library or load_exercises()
+    advice = advice or load_pregnancy_advice()
+    exercises = tuple(
+        replace(exercise, pregnancy_note=f"{advice.side_lying_intro} {side_lying}")
+        if exercise.id in library and (side_lying := library[exercise.id].side_lying) is not None
+        else exercise
+        for exercise in program.exercises
+    )
+    return replace(program, exercises=exercises, pregnancy_warning=advice.warning)
 
 
 def build_program(
@@ -107,7 +141,8 @@ def build_program(
             left_out.append(LeftOut(entry.id, exercise.name, NOT_INDICATED, entry.otherwise or ""))
         else:
             given.append(program_exercise(exercise))
-    return Program(tuple(given), tuple(left_out), pattern)
+    program = Program(tuple(given), tuple(left_out), pattern)
+    return for_pregnancy(program, library) if is_pregnant(answers) else program
 
 
 def dosage_to_json(dosage: Dosage) -> dict[str, Any]:
@@ -130,6 +165,7 @@ def program_to_json(program: Program | None) -> dict[str, Any] | None:
                 "dosage_text": exercise.dosage_text,
                 "stop_rules": list(exercise.stop_rules),
                 "cautions": list(exercise.cautions),
+                "pregnancy_note": exercise.pregnancy_note,
             }
             for exercise in program.exercises
         ],
@@ -137,4 +173,10 @@ def program_to_json(program: Program | None) -> dict[str, Any] | None:
             {"id": item.id, "name": item.name, "rule": item.rule, "reason": item.reason}
             for item in program.left_out
         ],
+        "pregnancy_warning": pregnancy_warning_to_json(program.pregnancy_warning),
     }
+
+
+def pregnancy_warning_to_json(warning: PregnancyWarning | None) -> dict[str, Any] | None:
+    """The warning signs of pregnancy with what to do and the source, or None when not pregnant."""
+    return warning.model_dump(mode="json") if warning is not None else None
