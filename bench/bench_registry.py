@@ -76,7 +76,7 @@ SELECT status, count(*) FROM (
     SELECT CASE
         WHEN k.leg_pain IS NULL OR c.baseline_leg_pain IS NULL THEN -1
         WHEN c.baseline_leg_pain - k.leg_pain >= %(points)s
-            OR (c.baseline_leg_pain > 0
+            OR (c.baseline_leg_pain > %(percent_floor)s
                 AND (c.baseline_leg_pain - k.leg_pain) * 100 >= %(percent)s * c.baseline_leg_pain) THEN 1
         ELSE 0
     END AS status
@@ -132,6 +132,7 @@ def measure() -> None:
 
     from sciatrack.accounts.models import Clinic
     from sciatrack.content.registry_schema import ImprovedRule, load_registry_content
+    from sciatrack.content.rules_loader import get_questionnaire
     from sciatrack.registry.bulk import insert_rows
     from sciatrack.registry.generate import CLINIC_PREFIX, generate_registry
     from sciatrack.registry.models import RegistryCase, RegistryFollowUp
@@ -165,12 +166,15 @@ def measure() -> None:
     definition = content.outcome(BASELINE_OUTCOME)
     rule = definition.rule
     assert isinstance(rule, ImprovedRule)
+    change = get_questionnaire(rule.minimal_important_change_of).minimal_important_change
     window = {
         "first_day": definition.first_day,
         "last_day": definition.last_day,
         "target_day": definition.target_day,
-        "points": rule.points,
-        "percent": rule.percent,
+        "points": change.points,
+        "percent": change.percent,
+        # Percent counts only above this first score (and never from 0, which has no percent).
+        "percent_floor": max(change.percent_when_first_above or 0, 0),
     }
 
     def raw(query: str, where: str, params: dict[str, Any]) -> Callable[[], list[tuple[Any, ...]]]:

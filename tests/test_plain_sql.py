@@ -36,11 +36,10 @@ def test_it_reads_a_user_as_the_orm_does() -> None:
 def test_it_reads_json_and_uuid_columns_as_the_orm_does() -> None:
     user = User.objects.create_user("bob", password="a long test password")
     patient = Patient.objects.create(user=user, display_name="Bob")
-    intake = Intake.objects.create(
-        patient=patient,
+    intake = Intake.objects.record(
+        patient,
         answers={"age": 40, "regions": ["buttock"]},
         result={"tier": "self_care"},
-        tier="self_care",
         measures={"nprs": {"leg_now": 4}},
         content_version="test",
     )

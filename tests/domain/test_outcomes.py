@@ -36,6 +36,8 @@ from sciatrack.domain.outcomes import (
     measure_changes,
     prescribed_sessions_per_week,
     recovered,
+    responder_words,
+    rule_words,
     signals,
     summary_sentence,
     weekly_adherence,
@@ -167,12 +169,65 @@ def test_it_reports_a_leg_pain_responder_by_points_or_by_percent() -> None:
     assert (change.baseline, change.latest, change.change) == (7, 5, -2)
     assert change.percent_change == pytest.approx(-28.57, abs=0.01)
     assert change.responder is True and change.direction is Direction.BETTER
-    by_percent = measure_change(
-        Measure.LEG_PAIN, Assessment(BASE, leg_pain=3), [Assessment(day(14), leg_pain=2)]
+    assert change.by == ("points",)  # 29%: not by percent
+    by_both = measure_change(
+        Measure.LEG_PAIN, Assessment(BASE, leg_pain=10), [Assessment(day(14), leg_pain=7)]
     )
-    assert by_percent.responder is True  # 1 point, but 33% of the first rating
+    assert by_both.responder is True and by_both.by == ("points", "percent")  # 3 points, 30%
     small = measure_change(Measure.LEG_PAIN, Assessment(BASE, leg_pain=8), [Assessment(day(14), leg_pain=7)])
     assert small.responder is False and small.worsened is False and small.direction is Direction.BETTER
+
+
+@pytest.mark.parametrize(
+    ("first", "latest", "by"),
+    [
+        (3, 1, ("points",)),  # 67%, but a first rating of 3 or less counts by points only
+        (3, 2, ()),  # 33%, 1 point
+        (2, 1, ()),  # 50%, 1 point
+        (1, 0, ()),  # 100%, 1 point
+        (2, 0, ("points",)),
+        (4, 2, ("points", "percent")),  # above 3, percent counts again
+    ],
+)
+def test_a_first_leg_pain_of_3_or_less_needs_2_points(first: int, latest: int, by: tuple[str, ...]) -> None:
+    change = measure_change(
+        Measure.LEG_PAIN, Assessment(BASE, leg_pain=first), [Assessment(day(14), leg_pain=latest)]
+    )
+    assert (change.responder, change.by) == (bool(by), by)
+
+
+@pytest.mark.parametrize(
+    ("measure", "first", "latest", "words"),
+    [
+        (Measure.LEG_PAIN, 7, 5, "yes: at least 2 points lower"),
+        (Measure.LEG_PAIN, 10, 7, "yes: at least 2 points lower and at least 30% lower"),
+        (Measure.LEG_PAIN, 3, 1, "yes: at least 2 points lower"),
+        (Measure.LEG_PAIN, 2, 1, "no"),
+        (Measure.LEG_PAIN, 4, 7, "no, worse: at least 2 points higher and at least 30% higher"),
+        (Measure.SBI, 20, 14, "yes: at least 30% lower"),
+        (Measure.PEG, 5, 4, "yes: at least 1 point lower"),
+        (Measure.PSFS, 4, 6.3, "yes: at least 2.3 points higher"),  # higher is better
+    ],
+)
+def test_it_says_which_rule_made_each_responder(
+    measure: Measure, first: float, latest: float, words: str
+) -> None:
+    change = measure_change(
+        measure, Assessment(BASE, **{measure.value: first}), [Assessment(day(14), **{measure.value: latest})]
+    )
+    assert responder_words(change) == change.responder_text == words
+
+
+def test_it_says_unknown_without_a_follow_up() -> None:
+    assert responder_words(measure_change(Measure.LEG_PAIN, Assessment(BASE, leg_pain=6), [])) == "unknown"
+
+
+def test_it_puts_each_responder_rule_in_words_from_the_content() -> None:
+    assert rule_words(Measure.LEG_PAIN) == (
+        "at least 2 points lower, or at least 30% lower when the first score was above 3"
+    )
+    assert rule_words(Measure.SBI) == "at least 30% lower"
+    assert rule_words(Measure.PSFS) == "at least 2.3 points higher"
 
 
 def test_it_uses_the_latest_follow_up_that_answered_each_measure() -> None:

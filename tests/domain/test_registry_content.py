@@ -9,8 +9,18 @@ from pathlib import Path
 import pytest
 
 from sciatrack.content.check import check_content
-from sciatrack.content.registry_schema import REGISTRY_FILE, check_registry_content, load_registry_content
-from sciatrack.content.rules_loader import CONTENT_DIR, RulesContentError
+from sciatrack.content.registry_schema import (
+    REGISTRY_FILE,
+    ImprovedRule,
+    check_registry_content,
+    load_registry_content,
+)
+from sciatrack.content.rules_loader import (
+    CONTENT_DIR,
+    QUESTIONNAIRE_DIR,
+    RulesContentError,
+    get_questionnaire,
+)
 from sciatrack.domain.registry_outcomes import Status
 
 
@@ -77,6 +87,21 @@ def test_a_copy_as_shipped_has_no_problem(copy: Path) -> None:
             "outcomes[2]",
             "within sbi's range",
         ),
+        (
+            lambda t: t.replace("minimal_important_change_of: nprs", "minimal_important_change_of: sbi", 1),
+            "outcomes[0]",
+            "must be 'nprs', the questionnaire leg_pain comes from",
+        ),
+        (
+            # The numbers live in nprs.yaml only: a rule of its own here is refused.
+            lambda t: t.replace(
+                "{kind: improved, minimal_important_change_of: nprs}",
+                "{kind: improved, points: 2, percent: 30}",
+                1,
+            ),
+            "outcomes[0].rule.improved.points",
+            "Extra inputs are not permitted",
+        ),
     ],
 )
 def test_it_reports_a_broken_copy_by_field(
@@ -94,3 +119,30 @@ def test_it_refuses_to_load_a_broken_copy(copy: Path) -> None:
     with pytest.raises(RulesContentError) as caught:
         load_registry_content(copy)
     assert [problem.field for problem in caught.value.problems] == ["program_bits"]
+
+
+def test_the_responder_rule_is_the_questionnaires_and_its_words_give_its_numbers() -> None:
+    """Each ``improved`` outcome takes its numbers from the questionnaire; the words printed beside the
+    figure must state those numbers (for NPRS: 2 points, 30%, and a first rating above 3)."""
+    improved = [o for o in load_registry_content().outcomes if isinstance(o.rule, ImprovedRule)]
+    assert [o.id for o in improved] == ["leg-pain-responder-12w", "leg-pain-responder-26w-strict"]
+    for outcome in improved:
+        assert isinstance(outcome.rule, ImprovedRule)
+        threshold = get_questionnaire(outcome.rule.minimal_important_change_of).minimal_important_change
+        assert threshold.percent_when_first_above is not None
+        text = " ".join(outcome.definition.split())
+        assert f"at least {threshold.points:g} points lower" in text
+        assert f"at least {threshold.percent:g}% lower when the first rating was above" in text
+        assert f"above {threshold.percent_when_first_above:g}" in text
+
+
+def test_it_refuses_a_rule_naming_a_questionnaire_that_is_not_there(copy: Path) -> None:
+    (copy / QUESTIONNAIRE_DIR / "nprs.yaml").unlink()
+    found = check_registry_content(copy)
+    fields = {problem.field for problem in found if "no questionnaire 'nprs'" in problem.message}
+    assert fields == {
+        "outcomes[0].rule.minimal_important_change_of",
+        "outcomes[3].rule.minimal_important_change_of",
+    }
+    with pytest.raises(RulesContentError):
+        load_registry_content(copy)

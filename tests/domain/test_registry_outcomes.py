@@ -18,6 +18,7 @@ from sciatrack.domain.registry_outcomes import (
     program_mask,
     rule_met,
 )
+from sciatrack.domain.scoring import important_change
 
 CONTENT = load_registry_content()
 
@@ -29,7 +30,7 @@ def definition(**changes: Any) -> OutcomeDefinition:
         "name": "Test outcome",
         "definition": "A test definition.",
         "measure": "leg_pain",
-        "rule": {"kind": "improved", "points": 2, "percent": 30},
+        "rule": {"kind": "improved", "minimal_important_change_of": "nprs"},
         "target_day": 84,
         "window_days": {"before": 14, "after": 28},
         "missing": "shown_apart",
@@ -43,6 +44,7 @@ def definition(**changes: Any) -> OutcomeDefinition:
 RESPONDER = definition()
 AT_MOST_1 = definition(rule={"kind": "at_most", "value": 1})
 SBI_LOW = definition(measure="sbi", rule={"kind": "at_most", "value": 6.5})
+SBI_IMPROVED = definition(measure="sbi", rule={"kind": "improved", "minimal_important_change_of": "sbi"})
 
 
 # --- the follow-up that counts -------------------------------------------------------------------------
@@ -82,18 +84,35 @@ def test_it_skips_follow_ups_without_the_measure() -> None:
         (7, 5, True),  # 2 points
         (7, 6, False),  # 1 point, 14%
         (10, 8, True),  # 2 points though only 20%
-        (3, 2, True),  # 1 point but 33%
+        (10, 7, True),  # 3 points, 30%
         (4, 3, False),  # 1 point, 25%
-        (1, 0, True),  # 100%
+        (3, 1, True),  # a first rating of 3 or less needs 2 points: it has them
+        (3, 2, False),  # 33%, but a first rating of 3 needs 2 points
+        (2, 1, False),  # 50%, but only 1 point
+        (2, 0, True),  # 2 points
+        (1, 0, False),  # 100%, but only 1 point
         (0, 0, False),  # a baseline of 0 cannot improve
         (5, 7, False),  # worse
         (None, 2, None),  # no baseline: cannot tell
     ],
 )
-def test_it_applies_the_improved_rule_by_points_or_percent(
+def test_it_applies_the_improved_rule_by_points_or_percent_above_a_first_rating_of_3(
     baseline: int | None, value: int, met: bool | None
 ) -> None:
     assert rule_met(RESPONDER, baseline, value) is met
+
+
+@pytest.mark.parametrize("baseline", range(11))
+@pytest.mark.parametrize("value", range(11))
+def test_a_registry_responder_is_a_responder_on_the_progress_pages(baseline: int, value: int) -> None:
+    """One rule: the registry and the clinician's pages judge leg pain alike, for every pair of ratings."""
+    judged = important_change("nprs", baseline, value).verdict == "important_improvement"
+    assert rule_met(RESPONDER, baseline, value) is judged
+
+
+@pytest.mark.parametrize(("baseline", "value", "met"), [(20, 14, True), (20, 15, False), (2, 1, True)])
+def test_an_improved_sbi_uses_the_sbi_rule(baseline: int, value: int, met: bool) -> None:
+    assert rule_met(SBI_IMPROVED, baseline, value) is met  # 30% of any first score (2 to 1 is 50%)
 
 
 @pytest.mark.parametrize(
@@ -154,6 +173,13 @@ def test_it_times_the_first_follow_up_that_meets_the_rule_in_weeks() -> None:
     follow_ups = [FollowUp(84, leg_pain=1), FollowUp(14, leg_pain=6), FollowUp(45, leg_pain=4)]
     result = evaluate(RESPONDER, {"leg_pain": 7}, follow_ups)
     assert (result.time_week, result.event) == (6, True)  # day 45 is in week 6
+
+
+def test_a_low_first_rating_responds_only_when_it_is_2_points_lower() -> None:
+    follow_ups = [FollowUp(14, leg_pain=2), FollowUp(45, leg_pain=1), FollowUp(84, leg_pain=2)]
+    result = evaluate(RESPONDER, {"leg_pain": 3}, follow_ups)
+    assert (result.time_week, result.event) == (6, True)  # 3 to 2 at day 14 is 33%, but only 1 point
+    assert (result.status, result.change) == (Status.NOT_MET, -1)  # the 12-week follow-up: 3 to 2
 
 
 def test_it_censors_at_the_last_follow_up_with_the_measure_when_never_met() -> None:

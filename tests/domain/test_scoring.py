@@ -6,9 +6,11 @@ import json
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
-from sciatrack.content.rules_loader import load_questionnaires
-from sciatrack.domain.scoring import ScoreError, important_change, score
+from sciatrack.content.rules_loader import get_questionnaire, load_questionnaires
+from sciatrack.content.rules_schema import ImportantChange
+from sciatrack.domain.scoring import ScoreError, important_change, rules_reached, score
 
 
 def problems(questionnaire_id: str, responses: Any) -> dict[str, str]:
@@ -120,8 +122,10 @@ def test_it_refuses_an_unknown_questionnaire() -> None:
     [
         ("nprs", 6, 4, "important_improvement"),  # 2 points
         ("nprs", 6, 5, "no_important_change"),  # 1 point, 17%
-        ("nprs", 3, 2, "important_improvement"),  # 1 point but 33%
-        ("nprs", 2, 3, "important_worsening"),  # 1 point, 50% worse
+        ("nprs", 3, 2, "no_important_change"),  # 33%, but a first rating of 3 or less needs 2 points
+        ("nprs", 2, 3, "no_important_change"),  # 50% worse, but 1 point on a first rating of 2
+        ("nprs", 2, 4, "important_worsening"),  # 2 points
+        ("nprs", 4, 5.2, "important_worsening"),  # 30% worse from a first rating above 3
         ("nprs", 0, 1, "no_important_change"),  # no percent from 0; 1 point
         ("nprs", 5, 5, "no_important_change"),
         ("sbi", 20, 15, "no_important_change"),  # 25%
@@ -138,6 +142,54 @@ def test_it_judges_change_against_the_minimal_important_change(
     questionnaire_id: str, before: float, after: float, verdict: str
 ) -> None:
     assert important_change(questionnaire_id, before, after).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "by"),
+    [
+        (3, 1, ("points",)),  # the floor: 67%, but a first rating of 3 counts by points only
+        (2, 1, ()),  # 50%, but 1 point on a first rating of 2 is not a responder
+        (1, 0, ()),  # 100%, still 1 point
+        (2, 0, ("points",)),
+        (10, 7, ("points", "percent")),  # 3 points and 30%
+        (10, 8, ("points",)),  # 2 points, 20%
+        (7, 5, ("points",)),  # 2 points, 29%
+        (5, 3, ("points", "percent")),  # 2 points, 40%
+        (4, 2, ("points", "percent")),  # the first rating above 3: percent counts again (50%)
+        (4, 3, ()),  # 25%
+        (3.5, 2.4, ("percent",)),  # a mean of ratings: 1.1 points is 31% of a first 3.5
+        (3.0, 2.0, ()),  # 33% of a first 3 does not count
+    ],
+)
+def test_it_says_which_rule_made_an_nprs_change_important(
+    before: float, after: float, by: tuple[str, ...]
+) -> None:
+    change = important_change("nprs", before, after)
+    assert change.by == by
+    assert change.verdict == ("important_improvement" if by else "no_important_change")
+
+
+def test_the_percent_floor_of_nprs_is_data() -> None:
+    threshold = get_questionnaire("nprs").minimal_important_change
+    assert (threshold.points, threshold.percent, threshold.percent_when_first_above) == (2, 30, 3)
+    # The same function judges any threshold: without a floor, 2 to 1 (50%) is important by percent.
+    no_floor = threshold.model_copy(update={"percent_when_first_above": None})
+    assert rules_reached(no_floor, 2, 1) == ("percent",)
+    assert rules_reached(threshold, 2, 1) == ()
+    assert rules_reached(threshold, 2, -2) == ("points",)  # worse by 2 points: the size counts either way
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"points": 2, "percent_when_first_above": 3}, "needs both points and percent"),
+        ({"percent": 30, "percent_when_first_above": 3}, "needs both points and percent"),
+        ({"points": 2, "percent": 30, "percent_when_first_above": -1}, "greater than or equal to 0"),
+    ],
+)
+def test_it_refuses_a_floor_without_both_rules(fields: dict[str, Any], words: str) -> None:
+    with pytest.raises(ValidationError, match=words):
+        ImportantChange.model_validate({**fields, "note": "A note.", "references": ["A reference."]})
 
 
 def test_it_reports_improvement_the_same_way_whichever_way_the_scale_runs() -> None:

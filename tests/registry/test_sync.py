@@ -43,11 +43,10 @@ def check(patient: Patient, day: int, leg: int, back: int, sbi: int | None) -> I
         {**vignette_answers("disc-pattern-self-care"), "pain": {"leg_now": leg, "back_now": back}}
     )
     result = triage(answers)
-    intake = Intake.objects.create(
-        patient=patient,
-        answers=answers.to_json(),
-        result=result_to_json(result),
-        tier=result.tier.value,
+    intake = Intake.objects.record(
+        patient,
+        answers.to_json(),
+        result_to_json(result),
         measures={
             "nprs": {"leg_now": leg, "back_now": back},
             "sbi": {"skipped": True} if sbi is None else {"score": sbi, "minimum": 0, "maximum": 24},

@@ -33,13 +33,7 @@ def vignette(name: str) -> dict[str, Any]:
 def make_intake(patient: Patient, name: str) -> Intake:
     answers = parse_intake(vignette(name))
     result = triage(answers)
-    return Intake.objects.create(
-        patient=patient,
-        answers=answers.to_json(),
-        result=result_to_json(result),
-        tier=result.tier.value,
-        content_version="test",
-    )
+    return Intake.objects.record(patient, answers.to_json(), result_to_json(result), content_version="test")
 
 
 def a_log(**changes: Any) -> dict[str, Any]:
@@ -272,3 +266,84 @@ def test_it_keeps_logs_only_for_signed_in_patients(client: Client) -> None:
     client.force_login(User.objects.create_user("staff", password="a long test password"))
     assert post(client, a_log()).status_code == 403
     assert SessionLog.objects.count() == 0
+
+
+# Pregnancy: the warning signs and the side-lying notes on every page of the program --------------
+# The pages are rendered from a program the domain built. A stored program (a signed-in patient's) is
+# rebuilt by care.programs.from_record, which does not carry the pregnancy advice yet (see the report).
+
+
+def pregnant_program() -> tuple[Any, dict[str, Any]]:
+    from sciatrack.domain.programs import build_program
+
+    answers = parse_intake(vignette("pregnant-extension-pattern-no-face-down"))
+    result = triage(answers)
+    program = build_program(answers, result)
+    assert program is not None and program.pregnancy_warning is not None
+    return program, result_to_json(result)
+
+
+def calm_program() -> Any:
+    from sciatrack.domain.programs import build_program
+
+    program = build_program(parse_intake(vignette("disc-pattern-self-care")))
+    assert program is not None and program.pregnancy_warning is None
+    return program
+
+
+def render_page(rf: Any, template: str, program: Any) -> str:
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    from sciatrack.content.loader import load_exercises
+
+    library = load_exercises()
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    request.session = {}
+    context = {
+        "program": program,
+        "entries": [(item, library[item.id], None) for item in program.exercises],
+        "stopped": {},
+        "stopped_names": [],
+        "signed_in": False,
+        "session_data": {"steps": [], "emergency_number": "999"},
+    }
+    return render_to_string(template, context, request)
+
+
+@pytest.mark.parametrize("template", ["care/program.html", "care/session.html"])
+def test_the_program_and_session_pages_show_the_pregnancy_warning_only_in_pregnancy(
+    rf: Any, template: str
+) -> None:
+    program, _ = pregnant_program()
+    page = render_page(rf, template, program)
+    assert page.count("data-pregnancy-warning") == 1
+    assert "call your maternity unit now" in page
+    for sign in program.pregnancy_warning.signs:
+        assert capfirst(sign) in page
+    notes = [item.pregnancy_note for item in program.exercises if item.pregnancy_note]
+    assert len(notes) == 3 and all(note in page for note in notes)
+    calm = render_page(rf, template, calm_program())
+    assert "data-pregnancy-warning" not in calm and "maternity unit" not in calm and "20 weeks" not in calm
+
+
+def test_the_handout_and_the_text_program_list_the_pregnancy_warning() -> None:
+    from datetime import date
+
+    from sciatrack.handout import render_handout_html
+    from sciatrack.program_text import format_program
+
+    program, result = pregnant_program()
+    answers = parse_intake(vignette("pregnant-extension-pattern-no-face-down"))
+    flat = " ".join(render_handout_html(program, result, date(2026, 11, 25)).split())
+    text = " ".join(format_program(triage(answers), program).split())
+    notes = [item.pregnancy_note for item in program.exercises if item.pregnancy_note]
+    for output in (flat, text):
+        assert "call your maternity unit now" in output
+        assert all(sign in output.lower() for sign in program.pregnancy_warning.signs)
+        assert all(" ".join(note.split()) in output for note in notes)
+    calm = calm_program()
+    calm_result = triage(parse_intake(vignette("disc-pattern-self-care")))
+    assert "maternity unit" not in render_handout_html(calm, result_to_json(calm_result), date(2026, 11, 25))
+    assert "maternity unit" not in format_program(calm_result, calm)

@@ -54,6 +54,10 @@ def export_document(user: User) -> dict[str, Any]:
                 "tier": intake.tier,
                 "answers": intake.answers,
                 "result": intake.result,
+                # The result of the current rules on the same answers, when they changed since.
+                "current_tier": intake.current_tier,
+                "where": intake.where,
+                "current_result": intake.current_result,
                 "measures": intake.measures,
             }
             for intake in patient.intakes.order_by("created")

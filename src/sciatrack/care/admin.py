@@ -12,8 +12,8 @@ from .programs import exercise_problems
 
 @admin.register(Intake)
 class IntakeAdmin(admin.ModelAdmin):
-    list_display = ("created", "patient", "tier", "content_version")
-    list_filter = ("tier",)
+    list_display = ("created", "patient", "current_tier", "where", "advice_raised", "content_version")
+    list_filter = ("current_tier", "where", "advice_raised")
     search_fields = ("patient__display_name", "uuid")
     readonly_fields = (
         "uuid",
@@ -21,6 +21,10 @@ class IntakeAdmin(admin.ModelAdmin):
         "answers",
         "result",
         "tier",
+        "current_result",
+        "current_tier",
+        "where",
+        "advice_raised",
         "measures",
         "content_version",
         "created",

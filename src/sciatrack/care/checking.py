@@ -18,7 +18,6 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from sciatrack.accounts.models import Patient
-from sciatrack.content.version import content_version
 from sciatrack.domain.intake import IntakeError, parse_intake
 from sciatrack.domain.triage import TriageResult, result_to_json, triage
 from sciatrack.plain_sql import fetch_one
@@ -119,14 +118,7 @@ def save(request: HttpRequest, state: State, outcome: Outcome, patient: Patient)
     if existing is not None:
         return existing
     with transaction.atomic():
-        intake = Intake.objects.create(
-            patient=patient,
-            answers=outcome.answers,
-            result=outcome.result,
-            tier=outcome.result["tier"],
-            measures=outcome.measures,
-            content_version=content_version(),
-        )
+        intake = Intake.objects.record(patient, outcome.answers, outcome.result, outcome.measures)
     state["saved"] = {"fingerprint": outcome.fingerprint, "uuid": str(intake.uuid)}
     store_state(request, state)
     return intake

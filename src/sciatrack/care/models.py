@@ -1,16 +1,24 @@
-"""What a person's care leaves behind: for now, each completed safety check.
+"""What a person's care leaves behind: each completed safety check, program, session and diary day.
 
-An :class:`Intake` keeps the answers exactly as the ``sciatrack.intake/1`` JSON the triage saw, the
-result exactly as ``result_to_json`` gave it, the baseline questionnaires, and the content version the
-decision was made with, so an old record can always be explained later, even after the rules change.
+An :class:`Intake` keeps the answers exactly as the intake JSON the triage saw, the result exactly as
+``result_to_json`` gave it, the baseline questionnaires, and the content version the decision was made
+with, so an old record can always be explained later, even after the rules change. A stored check is
+never edited: when the clinical contract changes (version 2), the check gets the result of the new rules
+*beside* its original (``current_result``), and everything that acts on the advice reads
+:attr:`Intake.triage_result` and ``current_tier``.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
+
+from sciatrack.domain.vocabulary import PLACES, TIERS, Tier
+
+from .managers import IntakeManager
 
 
 class Intake(models.Model):
@@ -18,20 +26,44 @@ class Intake(models.Model):
     patient = models.ForeignKey("accounts.Patient", on_delete=models.CASCADE, related_name="intakes")
     # The sciatrack.intake/1 answers, as parsed by the domain.
     answers = models.JSONField()
-    # result_to_json() of the triage, reasons and all.
+    # result_to_json() of the triage, reasons and all, as the person saw it when the check was made.
     result = models.JSONField()
     tier = models.CharField(max_length=20, db_index=True)
+    # The result of the current rules on the same answers, when they were re-run after a contract change
+    # (a version-1 check under the version-2 rules); null when ``result`` is already current.
+    current_result = models.JSONField(null=True, blank=True)
+    # The tier and place of whichever result is current: what the pages, the program and the dashboard act on.
+    current_tier = models.CharField(max_length=20, db_index=True)
+    where = models.CharField(max_length=40)
+    # The current advice is more pressing than the one the person was first given: say so, list them first.
+    advice_raised = models.BooleanField(default=False)
     # Baseline questionnaires: {questionnaire id: {"responses": ..., "score": ...}}.
     measures = models.JSONField(default=dict, blank=True)
     content_version = models.CharField(max_length=40)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = IntakeManager()
+
     class Meta:
         ordering = ["-created"]
         indexes = [models.Index(fields=["patient", "-created"])]
+        constraints = [
+            # A check the pages cannot act on must never be stored: its tier and place name real ones.
+            models.CheckConstraint(condition=Q(current_tier__in=TIERS), name="intake_current_tier_known"),
+            models.CheckConstraint(condition=Q(where__in=PLACES), name="intake_where_known"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.patient} · {self.tier} · {self.created:%Y-%m-%d %H:%M}"
+        return f"{self.patient} · {self.current_tier} · {self.created:%Y-%m-%d %H:%M}"
+
+    @property
+    def triage_result(self) -> dict[str, Any]:
+        """The result to act on: the current rules' result when the check was re-run, else the original."""
+        return self.current_result if self.current_result is not None else self.result
+
+    @property
+    def exercise_allowed(self) -> bool:
+        return Tier(self.current_tier).exercise_allowed if self.current_tier in TIERS else False
 
 
 class Program(models.Model):

@@ -93,7 +93,9 @@ def result_context(
         "tier": tier,
         "tier_short": wording.TIER_SHORT.get(tier, tier),
         "headline": advice.get("headline", ""),
+        "where_label": advice.get("where", ""),
         "todo": list(advice.get("what_to_do_now", [])),
+        "not_asked_notice": result.get("not_asked_notice", ""),
         # The tier decides, whatever the stored flag says: exercise is never offered above routine.
         "exercise_allowed": bool(result.get("exercise_allowed")) and tier in EXERCISE_TIERS,
         "hide_exercises": not (bool(result.get("exercise_allowed")) and tier in EXERCISE_TIERS),

@@ -31,7 +31,11 @@ def _current(request: HttpRequest) -> tuple[programs.Current, dict[str, str]]:
 def _no_program_context(found: programs.Current) -> dict[str, Any]:
     if found.result is None:
         return {"no_check": True}
-    return {**result_context({}, found.result, {}), "emergency_number": settings.SCIATRACK_EMERGENCY_NUMBER}
+    return {
+        **result_context({}, found.result, {}),
+        "emergency_number": settings.SCIATRACK_EMERGENCY_NUMBER,
+        "advice_raised": found.check is not None and found.check.advice_raised,
+    }
 
 
 # Each worker keeps the program pages it rendered last; one is about 8 kB.

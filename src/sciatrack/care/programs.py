@@ -7,7 +7,7 @@ clinician can change it later); anyone else gets the program of the check in the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
@@ -52,13 +52,16 @@ class Current:
     @cached_property
     def result(self) -> dict[str, Any] | None:
         """result_to_json of the check the program follows; None before any check."""
-        return self.check.result if self.check is not None else self.session_result
+        return self.check.triage_result if self.check is not None else self.session_result
 
     @cached_property
     def program(self) -> domain.Program | None:
         """The program to follow: the stored one (built from its record when first asked for) or the
         one of the browser session's check; None when there is none."""
-        return from_record(self.record) if self.record is not None else self.built
+        if self.record is None:
+            return self.built
+        pregnant = self.check is not None and domain.is_pregnant(parse_intake(self.check.answers))
+        return from_record(self.record, pregnant)
 
 
 def create_program(intake: Intake) -> Program | None:
@@ -78,8 +81,12 @@ def create_program(intake: Intake) -> Program | None:
     )
 
 
-def from_record(record: Program) -> domain.Program:
-    """The domain program of a stored one, with its stored (possibly clinician-changed) dosages."""
+def from_record(record: Program, pregnant: bool = False) -> domain.Program:
+    """The domain program of a stored one, with its stored (possibly clinician-changed) dosages.
+
+    ``pregnant``: the check it follows says pregnant or recently gave birth, so the program carries the
+    side-lying notes and the pregnancy warning signs (which are not stored with it).
+    """
     library = load_exercises()
     exercises = tuple(
         domain.program_exercise(library[item["id"]], Dosage.model_validate(item["dosage"]))
@@ -89,7 +96,8 @@ def from_record(record: Program) -> domain.Program:
     left_out = tuple(
         domain.LeftOut(item["id"], item["name"], item["rule"], item["reason"]) for item in record.left_out
     )
-    return domain.Program(exercises, left_out, Pattern(record.pattern))
+    program = domain.Program(exercises, left_out, Pattern(record.pattern))
+    return domain.for_pregnancy(program, library) if pregnant else program
 
 
 def _from_session(request: HttpRequest) -> Current:
@@ -115,7 +123,7 @@ def current(request: HttpRequest) -> Current:
     intake, record = newest_check_and_program(patient.pk) if patient else (None, None)
     if intake is None:
         return _from_session(request)
-    if intake.tier not in ("routine", "self_care"):
+    if not intake.exercise_allowed:
         return Current(check=intake)
     record = record or create_program(intake)
     return Current(record, intake)
@@ -124,14 +132,14 @@ def current(request: HttpRequest) -> Current:
 def newest_check_and_program(patient_id: int) -> tuple[Intake | None, Program | None]:
     """The patient's newest check and the newest program made from it (None where there is none).
 
-    One plain statement: the check comes back with only its id, patient and tier loaded, and its other
+    One plain statement: the check comes back with only its id, patient and current tier loaded, and its other
     fields (the answers, the result) load when first used, as with ``.only()``.
     """
     intakes = connection.ops.quote_name(Intake._meta.db_table)
     programs = connection.ops.quote_name(Program._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT i.id, i.patient_id, i.tier, {columns(Program, 'p')} FROM {intakes} i "
+            f"SELECT i.id, i.patient_id, i.current_tier, {columns(Program, 'p')} FROM {intakes} i "
             f"LEFT JOIN {programs} p ON p.id = (SELECT newest.id FROM {programs} newest "
             f"WHERE newest.intake_id = i.id ORDER BY newest.created DESC LIMIT 1) "
             f"WHERE i.patient_id = %s ORDER BY i.created DESC LIMIT 1",
@@ -140,7 +148,7 @@ def newest_check_and_program(patient_id: int) -> tuple[Intake | None, Program | 
         row = cursor.fetchone()
     if row is None:
         return None, None
-    intake = Intake.from_db(connection.alias, ["id", "patient_id", "tier"], row[:3])
+    intake = Intake.from_db(connection.alias, ["id", "patient_id", "current_tier"], row[:3])
     record = instance(Program, row[3:]) if row[3] is not None else None
     return intake, record
 
@@ -170,7 +178,7 @@ def without(program: domain.Program, stopped: dict[str, str]) -> domain.Program:
         for exercise in program.exercises
         if exercise.id in stopped
     )
-    return domain.Program(kept, program.left_out + paused, program.pattern)
+    return replace(program, exercises=kept, left_out=program.left_out + paused)
 
 
 def log_record(patient: Patient, log: SessionLog, program: Program | None) -> SessionLogRecord:

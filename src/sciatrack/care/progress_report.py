@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
-from sciatrack.domain.outcomes import LABEL
+from sciatrack.domain.outcomes import LABEL, rule_words
 
 from .checking import patient_of
 from .progress import progress_of
@@ -47,6 +47,10 @@ def report_context(patient: Patient) -> dict[str, Any]:
             (item["name"], item["dosage_text"]) for item in (program.exercises if program else [])
         ],
         "changes": [(LABEL[change.measure], change) for change in progress.changes],
+        # What "responder" means for each measure; each row says which of these rules it met.
+        "responder_rules": [
+            (LABEL[change.measure], rule_words(change.measure)) for change in progress.changes
+        ],
         "program_changes": list(program.changes.order_by("created")) if program else [],
         "charts": progress_charts(progress) if progress.has_data else [],
         "stopped": stopped_with_names(progress),
@@ -71,7 +75,10 @@ def data_rows(patient: Patient) -> Iterator[tuple[str, str, str, str]]:
     """Every value the person gave, one per row: (record, date, field, value), oldest first per record."""
     for intake in patient.intakes.order_by("created"):
         day = timezone.localdate(intake.created).isoformat()
-        yield ("check", day, "tier", intake.tier)
+        yield ("check", day, "tier", intake.current_tier)
+        yield ("check", day, "where", intake.where)
+        if intake.current_result is not None:
+            yield ("check", day, "tier_when_made", intake.tier)
         for questionnaire, entry in sorted((intake.measures or {}).items()):
             if questionnaire == "nprs":
                 for item, value in sorted(entry.items()):

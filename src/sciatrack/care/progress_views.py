@@ -91,7 +91,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
             (LABEL[change.measure], change) for change in progress.changes if change.baseline is not None
         ],
         # A follow-up check that found a danger sign pauses the program until a clinician has seen them.
-        "paused": latest is not None and latest.tier not in ("routine", "self_care"),
+        "paused": latest is not None and not latest.exercise_allowed,
         "open_follow_up": progress.next_due is not None
         and progress.next_due.status in (FollowUpStatus.DUE, FollowUpStatus.OVERDUE),
         "stopped": stopped_with_names(progress),

@@ -198,7 +198,7 @@ def history_detail(request: HttpRequest, intake_uuid: str) -> HttpResponse:
         "care/result.html",
         {
             "emergency_number": settings.SCIATRACK_EMERGENCY_NUMBER,
-            **result_context(intake.answers, intake.result, intake.measures),
+            **result_context(intake.answers, intake.triage_result, intake.measures),
             "page_title": f"Safety check of {intake.created:%d %B %Y}",
             "stored": intake,
             "fresh": False,

@@ -58,7 +58,8 @@ def annotated(patients: QuerySet[Patient], now: datetime, attention_only: bool =
     logs = SessionLog.objects.filter(patient=OuterRef("pk")).order_by().values("patient")
     since = now - timedelta(days=REVIEW_DAYS)
     found = patients.annotate(
-        latest_tier=Subquery(latest.values("tier")[:1]),
+        latest_tier=Subquery(latest.values("current_tier")[:1]),
+        latest_raised=Subquery(latest.values("advice_raised")[:1]),
         flagged=Subquery(
             logs.filter(needs_review=True, started_at__gte=since).annotate(n=Count("pk")).values("n"),
             output_field=IntegerField(),
@@ -67,6 +68,7 @@ def annotated(patients: QuerySet[Patient], now: datetime, attention_only: bool =
         has_program=Exists(Program.objects.filter(patient=OuterRef("pk"))),
         priority=Case(
             When(latest_tier__in=DANGER_TIERS, then=Value(0)),
+            When(latest_raised=True, then=Value(0)),
             When(flagged__gt=0, then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
@@ -87,6 +89,8 @@ def reasons_for(patient: Any, now: datetime, today: date) -> tuple[str, ...]:
     found: list[str] = []
     if patient.latest_tier in DANGER_TIERS:
         found.append("Danger sign at the latest check")
+    if patient.latest_raised:
+        found.append("More urgent advice under the updated safety rules")
     if patient.flagged:
         found.append(f"{patient.flagged} session{'s' if patient.flagged != 1 else ''} flagged for review")
     checks = patient.checks

@@ -4,6 +4,11 @@ bands, and the bit each exercise has in a stored program mask.
 Checks across the file: ids are unique, windows contain their target day, bands are ordered from the top
 down and end at zero (adherence) or at the youngest age the check accepts, and every exercise of the
 library has a bit, no two the same.
+
+An ``improved`` rule holds no numbers of its own: it names the questionnaire whose
+``minimal_important_change`` it uses (``nprs`` for leg and back pain), so "responder" means the same in the
+registry as on the progress pages and in the clinician's report. The name must be the measure's own
+questionnaire, and the questionnaire must exist in the same content folder.
 """
 
 from __future__ import annotations
@@ -17,23 +22,25 @@ from pydantic import Field, model_validator
 from sciatrack.domain.intake import AGE_RANGE
 
 from .reading import Problem, read_model
-from .rules_loader import CONTENT_DIR, RulesContentError
+from .rules_loader import CONTENT_DIR, RulesContentError, load_questionnaires
 from .rules_schema import Slug, StrictModel, Text, _one_of
 from .schema import EXERCISE_IDS, SourceReference
 
 REGISTRY_FILE = "registry_outcomes.yaml"
 MEASURES = ("leg_pain", "back_pain", "sbi")
 MEASURE_RANGE = {"leg_pain": (0, 10), "back_pain": (0, 10), "sbi": (0, 24)}
+# The questionnaire each measure comes from: leg and back pain are the two NPRS items.
+MEASURE_QUESTIONNAIRE = {"leg_pain": "nprs", "back_pain": "nprs", "sbi": "sbi"}
 
 MeasureName = Annotated[str, _one_of(MEASURES, "registry measure")]
 
 
 class ImprovedRule(StrictModel):
-    """Met when the measure fell by at least ``points`` or by at least ``percent`` of the baseline."""
+    """Met when the measure improved by at least the minimal important change of the questionnaire named
+    (:func:`sciatrack.domain.scoring.rules_reached` decides)."""
 
     kind: Literal["improved"]
-    points: Annotated[float, Field(gt=0)]
-    percent: Annotated[float, Field(gt=0, le=100)]
+    minimal_important_change_of: Slug
 
 
 class AtMostRule(StrictModel):
@@ -76,6 +83,11 @@ class OutcomeDefinition(StrictModel):
             low, high = MEASURE_RANGE[self.measure]
             if not low <= self.rule.value <= high:
                 raise ValueError(f"rule.value must be within {self.measure}'s range, {low} to {high}")
+        elif self.rule.minimal_important_change_of != MEASURE_QUESTIONNAIRE[self.measure]:
+            raise ValueError(
+                f"rule.minimal_important_change_of must be {MEASURE_QUESTIONNAIRE[self.measure]!r}, "
+                f"the questionnaire {self.measure} comes from"
+            )
         return self
 
 
@@ -128,14 +140,40 @@ class RegistryContent(StrictModel):
         raise KeyError(outcome_id)
 
 
+def _missing_questionnaires(root: Path, content: RegistryContent) -> list[Problem]:
+    """An ``improved`` rule naming a questionnaire that is not under ``root``. Broken questionnaire files
+    are left to their own check, so each problem is reported once."""
+    try:
+        found = load_questionnaires(root)
+    except RulesContentError:
+        return []
+    return [
+        Problem(
+            REGISTRY_FILE,
+            f"outcomes[{index}].rule.minimal_important_change_of",
+            f"no questionnaire {outcome.rule.minimal_important_change_of!r}; there are "
+            + ", ".join(sorted(found)),
+        )
+        for index, outcome in enumerate(content.outcomes)
+        if isinstance(outcome.rule, ImprovedRule) and outcome.rule.minimal_important_change_of not in found
+    ]
+
+
+def _read(root: Path) -> tuple[RegistryContent | None, list[Problem]]:
+    content, problems = read_model(root, REGISTRY_FILE, RegistryContent)
+    if content is not None:
+        problems += _missing_questionnaires(root, content)
+    return content, problems
+
+
 def check_registry_content(root: Path) -> list[Problem]:
     """Every problem in ``registry_outcomes.yaml`` under ``root`` (empty if none)."""
-    return read_model(root, REGISTRY_FILE, RegistryContent)[1]
+    return _read(root)[1]
 
 
 @cache
 def _load(root: Path) -> RegistryContent:
-    content, problems = read_model(root, REGISTRY_FILE, RegistryContent)
+    content, problems = _read(root)
     if problems or content is None:
         raise RulesContentError(problems)
     return content

@@ -6,8 +6,8 @@ signals that tell a person to see a clinician (pure logic, no Django; when follo
   Bothersomeness Index, PEG and PSFS. Lower is better for all but PSFS; the direction and the minimal
   important change come from ``content/questionnaires/`` through :func:`.scoring.important_change`.
 - A *responder* on a measure has improved by at least its minimal important change (for leg pain: down by
-  2 points or by 30% of the first rating, either is enough). PSFS is compared by its mean, which assumes
-  the person rates the same activities each time.
+  2 points, or by 30% of a first rating above 3; either is enough), and :func:`responder_words` says by
+  which rule. PSFS is compared by its mean, which assumes the person rates the same activities each time.
 - *Recovered* means leg pain 0 or 1.
 - The centralization trend compares how far down the leg symptoms reached in the first week of diary
   entries with the last week (:func:`centralization_trend`).
@@ -25,10 +25,11 @@ from enum import StrEnum
 from statistics import mean, median_low
 
 from sciatrack.content.rules_loader import get_questionnaire
+from sciatrack.content.rules_schema import ImportantChange
 from sciatrack.content.schema import Frequency
 
 from .programs import Program
-from .scoring import Score, important_change
+from .scoring import ChangeRule, Score, important_change
 
 RECOVERED_MAX = 1  # leg pain at or below this counts as recovered
 RECENT_DAYS = 7  # "the last week": the days, up to and including today, that current pain is averaged over
@@ -140,6 +141,12 @@ class MeasureChange:
     responder: bool | None  # improved by at least the minimal important change; None when unknown
     worsened: bool | None  # worse by at least the minimal important change; None when unknown
     direction: Direction
+    by: tuple[ChangeRule, ...] = ()  # the rules that made the change important (points first), if any
+
+    @property
+    def responder_text(self) -> str:
+        """:func:`responder_words` of this change, for the clinician's pages."""
+        return responder_words(self)
 
 
 @dataclass(frozen=True)
@@ -203,6 +210,7 @@ def measure_change(
         judged.verdict == "important_improvement",
         judged.verdict == "important_worsening",
         direction,
+        judged.by,
     )
 
 
@@ -378,3 +386,45 @@ def summary_sentence(change: MeasureChange, today: date) -> str:
         return f"{label} unchanged at {change.latest:g} since {since}."
     way = "down" if change.latest < change.baseline else "up"
     return f"{label} {way} from {change.baseline:g} to {change.latest:g} since {since}."
+
+
+def _threshold(measure: Measure) -> tuple[ImportantChange, str, str]:
+    """The measure's minimal important change, and its words for better and for worse."""
+    questionnaire = get_questionnaire(QUESTIONNAIRE[measure])
+    better, worse = ("higher", "lower") if questionnaire.higher_is == "better" else ("lower", "higher")
+    return questionnaire.minimal_important_change, better, worse
+
+
+def _at_least(threshold: ImportantChange, rule: ChangeRule, way: str) -> str:
+    if rule == "points":
+        points = threshold.points or 0
+        return f"at least {points:g} {'point' if points == 1 else 'points'} {way}"
+    return f"at least {threshold.percent or 0:g}% {way}"
+
+
+def responder_words(change: MeasureChange) -> str:
+    """Whether the change made a responder, and by which rule, in the clinician's words: "yes: at least 2
+    points lower", "yes: at least 30% lower" (both rules joined by "and" when both are met), "no, worse:
+    at least 2 points higher", "no", or "unknown" without a baseline or follow-up."""
+    if change.responder is None:
+        return "unknown"
+    threshold, better, worse = _threshold(change.measure)
+    if change.responder:
+        return "yes: " + " and ".join(_at_least(threshold, rule, better) for rule in change.by)
+    if change.worsened:
+        return "no, worse: " + " and ".join(_at_least(threshold, rule, worse) for rule in change.by)
+    return "no"
+
+
+def rule_words(measure: Measure) -> str:
+    """The responder rule of ``measure`` in words, from its questionnaire, e.g. "at least 2 points lower,
+    or at least 30% lower when the first score was above 3"."""
+    threshold, better, _ = _threshold(measure)
+    rules: list[str] = []
+    if threshold.points is not None:
+        rules.append(_at_least(threshold, "points", better))
+    if threshold.percent is not None:
+        floor = threshold.percent_when_first_above
+        above = "" if floor is None else f" when the first score was above {floor:g}"
+        rules.append(_at_least(threshold, "percent", better) + above)
+    return ", or ".join(rules)

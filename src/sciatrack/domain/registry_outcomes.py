@@ -6,6 +6,10 @@ follow-up that counts (inside the window, closest to the target day, the earlier
 the rule to it, and separately walks every follow-up in time order to find the first day the rule was
 met, for the Kaplan-Meier curve of time to response. Follow-ups that lack the definition's measure are
 skipped for it. A case without the baseline an ``improved`` rule needs counts as missing.
+
+An ``improved`` rule is the minimal important change of the measure's questionnaire, judged by
+:func:`.scoring.rules_reached`, the same function the progress pages use: for leg pain, at least 2 points
+lower, or at least 30% lower when the first rating was above 3.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cache
 
 from sciatrack.content.registry_schema import (
     AdherenceBand,
@@ -21,6 +26,10 @@ from sciatrack.content.registry_schema import (
     ImprovedRule,
     OutcomeDefinition,
 )
+from sciatrack.content.rules_loader import get_questionnaire
+from sciatrack.content.rules_schema import ImportantChange
+
+from .scoring import rules_reached
 
 DAYS_PER_WEEK = 7
 
@@ -66,6 +75,12 @@ class OutcomeResult:
     event: bool
 
 
+@cache
+def _important_change(questionnaire_id: str) -> ImportantChange:
+    # Looked up once per questionnaire: the registry judges millions of follow-ups.
+    return get_questionnaire(questionnaire_id).minimal_important_change
+
+
 def rule_met(definition: OutcomeDefinition, baseline: int | None, value: int) -> bool | None:
     """Whether ``value`` meets the definition's rule; None when the rule needs a baseline there is not."""
     rule = definition.rule
@@ -74,8 +89,9 @@ def rule_met(definition: OutcomeDefinition, baseline: int | None, value: int) ->
     assert isinstance(rule, ImprovedRule)
     if baseline is None:
         return None
-    drop = baseline - value
-    return drop >= rule.points or (baseline > 0 and drop * 100 >= rule.percent * baseline)
+    drop = baseline - value  # every registry measure is better lower
+    threshold = _important_change(rule.minimal_important_change_of)
+    return drop > 0 and bool(rules_reached(threshold, baseline, drop))
 
 
 def counting_follow_up(definition: OutcomeDefinition, follow_ups: Iterable[FollowUp]) -> FollowUp | None:

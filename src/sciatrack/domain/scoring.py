@@ -6,8 +6,11 @@
   name and a rating.
 - Responses are refused with :class:`ScoreError`, naming each bad item and its allowed range; ``true``
   and ``false`` are not numbers here.
-- :func:`important_change` says whether a change reaches the questionnaire's minimal important change,
-  in points or in percent of the first score, whichever the content file gives (either is enough).
+- :func:`rules_reached` is the one place that decides whether a change reaches a questionnaire's minimal
+  important change, and by which rule: points, or percent of the first score (either is enough), percent
+  only when the first score is above ``percent_when_first_above`` where the content file gives it (NPRS: a
+  first rating of 3 or less needs 2 points). :func:`important_change` judges two scores with it; the
+  progress pages and the outcome registry call one or the other.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sciatrack.content.rules_loader import get_questionnaire
-from sciatrack.content.rules_schema import Questionnaire
+from sciatrack.content.rules_schema import ImportantChange, Questionnaire
 
 ACTIVITY_NAME_LENGTH = 120
 EPSILON = 1e-9  # mean scores are rounded; a change that equals the threshold must count as reaching it
+
+ChangeRule = Literal["points", "percent"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class Change:
     improvement: float  # positive when the person is better, whichever way the scale runs
     percent: float | None  # improvement as a percentage of the first score; None when that score is 0
     verdict: Literal["important_improvement", "important_worsening", "no_important_change"]
+    by: tuple[ChangeRule, ...] = ()  # the rules the change reached (points first); empty when not important
 
 
 def _rating(value: object, low: int, high: int) -> int | None:
@@ -164,9 +170,33 @@ def _range(questionnaire: Questionnaire) -> tuple[float, float]:
     return float(min(lows)), float(max(highs))
 
 
+def rules_reached(threshold: ImportantChange, before: float, improvement: float) -> tuple[ChangeRule, ...]:
+    """The rules of ``threshold`` that a change reaches: ``("points",)``, ``("percent",)``, both (points
+    first), or ``()`` when it is not an important change.
+
+    ``before`` is the first score and ``improvement`` the change, positive when the person is better; its
+    size is judged the same either way. Percent is of ``before``: none from 0, and none when ``before`` is
+    not above ``threshold.percent_when_first_above``."""
+    if not improvement:
+        return ()
+    size = abs(improvement)
+    reached: tuple[ChangeRule, ...] = ()
+    if threshold.points is not None and size + EPSILON >= threshold.points:
+        reached += ("points",)
+    floor = threshold.percent_when_first_above
+    if (
+        threshold.percent is not None
+        and before > 0
+        and (floor is None or before > floor)
+        and size / before * 100 + EPSILON >= threshold.percent
+    ):
+        reached += ("percent",)
+    return reached
+
+
 def important_change(questionnaire_id: str, before: float, after: float) -> Change:
     """Whether going from ``before`` to ``after`` (two scores, or two ratings of one NPRS item) reaches
-    the minimal important change, in either direction."""
+    the minimal important change, in either direction, and by which rule (:func:`rules_reached`)."""
     questionnaire = get_questionnaire(questionnaire_id)
     low, high = _range(questionnaire)
     for name, value in (("before", before), ("after", after)):
@@ -174,15 +204,11 @@ def important_change(questionnaire_id: str, before: float, after: float) -> Chan
             raise ValueError(f"{name} must be a score from {low:g} to {high:g}")
     improvement = (after - before) if questionnaire.higher_is == "better" else (before - after)
     percent = None if before == 0 else improvement / before * 100
-    threshold = questionnaire.minimal_important_change
-    by_points = threshold.points is not None and abs(improvement) + EPSILON >= threshold.points
-    by_percent = (
-        threshold.percent is not None and percent is not None and abs(percent) + EPSILON >= threshold.percent
-    )
-    if improvement and (by_points or by_percent):
+    by = rules_reached(questionnaire.minimal_important_change, before, improvement)
+    if by:
         verdict: Literal["important_improvement", "important_worsening", "no_important_change"] = (
             "important_improvement" if improvement > 0 else "important_worsening"
         )
     else:
         verdict = "no_important_change"
-    return Change(float(before), float(after), float(improvement), percent, verdict)
+    return Change(float(before), float(after), float(improvement), percent, verdict, by)
