@@ -11,18 +11,20 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
-from sciatrack.accounts.models import Patient
+from sciatrack.accounts.models import Clinic, Clinician, Patient
 from sciatrack.care.models import Intake
 from sciatrack.domain.intake import parse_intake
 from sciatrack.domain.triage import result_to_json, triage
 from sciatrack.domain.vocabulary import RED_FLAG_KEYS_ADDED_IN_V2, RED_FLAG_KEYS_V1, SCHEMA_V1
 from sciatrack.registry.models import RegistryCase, RegistryFollowUp
 from sciatrack.registry.sync import sync_patient
+from second_factor import confirm_second_factor
 from vignettes import vignette_answers
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,8 +50,13 @@ def at_0005() -> Iterator[Any]:
     call_command("migrate", verbosity=0)
 
 
-def store_v1_check(apps: Any, patient_id: int, answers: dict[str, Any], created: str) -> int:
-    """A check as the version-1 app stored it: its answers, its version-1 result and tier."""
+def store_v1_check(
+    apps: Any, patient_id: int, answers: dict[str, Any], created: str, version_1_tier: str | None = None
+) -> int:
+    """A check as the version-1 app stored it: its answers, its version-1 result and tier.
+
+    ``version_1_tier`` is the tier version 1 gave where the version-2 rules differ for these answers.
+    """
     result = result_to_json(triage(parse_intake(answers)))
     # Version 1 had no place to go and no not-asked list: store the result as it looked then.
     for key in ("where", "not_asked", "not_asked_notice"):
@@ -58,6 +65,9 @@ def store_v1_check(apps: Any, patient_id: int, answers: dict[str, Any], created:
     tier = {"emergency_department_now": "emergency"}.get(result["tier"], result["tier"])
     if answers["red_flags"]["sexual_dysfunction_new"]:
         tier = result["tier"] = "urgent"  # version 1 sent new sexual dysfunction to a doctor today
+    if version_1_tier is not None:
+        tier = result["tier"] = version_1_tier
+        result["reasons"] = [reason for reason in result["reasons"] if reason["tier"] == tier]
     old = apps.get_model("care", "Intake")
     check = old.objects.create(
         patient_id=patient_id,
@@ -151,3 +161,29 @@ def test_it_adds_no_check_so_the_registry_counts_the_same(at_0005: Any) -> None:
     assert Intake.objects.count() == 2
     assert RegistryCase.objects.count() == 1
     assert RegistryFollowUp.objects.count() == 1
+
+
+def test_it_lists_a_patient_with_raised_advice_first_on_the_dashboard(at_0005: Any) -> None:
+    apps = at_0005
+    clinic = apps.get_model("accounts", "Clinic").objects.create(name="Lakeside", slug="lakeside")
+    for name, age in (("ann", 42), ("zoe", 52)):
+        user = apps.get_model("auth", "User").objects.create(username=name)
+        record = apps.get_model("accounts", "Patient").objects.create(
+            user_id=user.pk, display_name=name.title(), clinic_id=clinic.pk
+        )
+        answers = {**version_1("disc-pattern-self-care"), "age": age}
+        store_v1_check(apps, record.pk, answers, "2026-11-20T09:00:00+00:00", version_1_tier="self_care")
+
+    call_command("migrate", verbosity=0)
+
+    # Version 1 sent a 52-year-old home; version 2 asks for a clinician review from 51 on.
+    zoe = Intake.objects.get(patient__display_name="Zoe")
+    assert (zoe.tier, zoe.current_tier, zoe.advice_raised) == ("self_care", "routine", True)
+    user = User.objects.create_user("cleo", password="a long test password")
+    Clinician.objects.create(user=user, clinic=Clinic.objects.get(slug="lakeside"))
+    client = Client()
+    client.force_login(user)
+    confirm_second_factor(client, user)
+    page = client.get("/clinic/").content.decode()
+    assert page.index("Zoe") < page.index("Ann")
+    assert "More urgent advice under the updated safety rules" in page
