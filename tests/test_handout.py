@@ -102,6 +102,7 @@ def test_it_heads_the_pdf_with_the_date_the_tier_and_when_to_get_help(
     assert "Your home exercise program" in text
     assert "25 November 2026" in text
     assert "YOUR SAFETY CHECK: ROUTINE" in text
+    assert "Where to go: A clinician review, within 1 to 2 weeks" in text
     # The danger signs send the person where the emergency tier does, in that place's own advice.
     emergency = place_advice(Where.EMERGENCY_DEPARTMENT_NOW)
     assert f"stop the exercises. {emergency.headline}." in text

@@ -105,6 +105,7 @@ def handout_context(
         "tier": tier,
         "tier_name": TIER_SHORT.get(tier, tier),
         "headline": advice.get("headline", ""),
+        "where_label": advice.get("where", ""),
         "todo": list(advice.get("what_to_do_now", [])),
         "stop_and_rest": STOP_AND_REST,
         "get_help_now": GET_HELP_NOW,
