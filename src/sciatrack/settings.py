@@ -1,8 +1,8 @@
 """Django settings, read from the environment with safe development defaults.
 
 Production (``DEBUG`` false) refuses to start with the development secret key, so a forgotten
-``SECRET_KEY`` never ships. Secrets can come from a file (``SECRET_KEY_FILE``) for container
-and systemd deployments.
+``SECRET_KEY`` never ships, and has no default emergency number (see ``SCIATRACK_EMERGENCY_NUMBER``).
+Secrets can come from a file (``SECRET_KEY_FILE``) for container and systemd deployments.
 """
 
 from __future__ import annotations
@@ -56,8 +56,14 @@ if DEBUG:
     ALLOWED_HOSTS += ["testserver"]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
-# Shown on the emergency advice; deployments outside North America set their own (112, 999, ...).
-SCIATRACK_EMERGENCY_NUMBER = os.environ.get("SCIATRACK_EMERGENCY_NUMBER", "911")
+# The number the emergency advice tells people to call (112, 999, 000, ...). Development falls back to
+# North America's 911; production (DEBUG off) has no default: left empty, and the system checks
+# (``check``, ``check --deploy``, ``migrate``) and ``sciatrack serve`` refuse to start until it is set
+# (sciatrack.care.checks, which also refuses a blank or odd value).
+DEVELOPMENT_EMERGENCY_NUMBER = "911"
+SCIATRACK_EMERGENCY_NUMBER = os.environ.get(
+    "SCIATRACK_EMERGENCY_NUMBER", DEVELOPMENT_EMERGENCY_NUMBER if DEBUG else ""
+).strip()
 # Registry pages and exports hide any cohort with fewer patients than this, so no one can be singled out.
 SCIATRACK_REGISTRY_MIN_COHORT = max(1, int(os.environ.get("SCIATRACK_REGISTRY_MIN_COHORT", "10")))
 
@@ -141,6 +147,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sciatrack.care.safety.context",
             ],
         },
     },

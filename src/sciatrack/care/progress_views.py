@@ -83,15 +83,12 @@ def progress_page(request: HttpRequest) -> HttpResponse:
     if patient is None:
         return render(request, "care/progress.html", {"no_patient": True})
     progress = progress_of(patient)
-    latest = patient.intakes.first()
     context = {
         "progress": progress,
         "charts": progress_charts(progress) if progress.has_data else [],
         "changes": [
             (LABEL[change.measure], change) for change in progress.changes if change.baseline is not None
         ],
-        # A follow-up check that found a danger sign pauses the program until a clinician has seen them.
-        "paused": latest is not None and not latest.exercise_allowed,
         "open_follow_up": progress.next_due is not None
         and progress.next_due.status in (FollowUpStatus.DUE, FollowUpStatus.OVERDUE),
         "stopped": stopped_with_names(progress),
