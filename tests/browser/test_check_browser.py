@@ -12,7 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
-from sciatrack.care import steps
+from sciatrack.care import steps, wording
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,6 +52,7 @@ def answer_red_flags(page: Page, yes: set[str], screenshots: dict[str, str] | No
         expect(page).to_have_url(f"{page.url.split('/check/')[0]}/check/step/{step.slug}/")
         expect(page.get_by_role("heading", level=1)).to_have_text(step.question.question)
         expect(page.locator(".check-progress__step")).to_have_text(f"Step 1 of {len(steps.SECTIONS)}")
+        expect(page.locator(".check-hint")).to_have_text(wording.NOT_SURE)
         audit(page, (screenshots or {}).get(step.slug))
         follow(page, page.get_by_role("button", name="Yes" if step.question.key in yes else "No", exact=True))
         if "/act-now/" in page.url:
@@ -134,7 +135,13 @@ def test_it_walks_the_all_clear_path_on_a_phone(live_server: Any, phone_page: Pa
     audit(page, "intro")
     follow(page, page.get_by_role("link", name="Start the check"))
     answer_red_flags(
-        page, yes=set(), screenshots={"saddle-numbness": "red-flag", "history-of-cancer": "red-flag-last"}
+        page,
+        yes=set(),
+        screenshots={
+            "saddle-numbness": "red-flag",
+            "sudden-pain-faint": "red-flag-new",
+            "pregnant-or-postpartum": "red-flag-last",
+        },
     )
     answer_about(page, "42", "2")
     answer_rest(page, "Left leg", shots=True)
@@ -165,6 +172,39 @@ def test_it_walks_the_red_flag_path_on_a_phone(live_server: Any, phone_page: Pag
     expect(page.get_by_role("link", name="See the home exercises")).to_have_count(0)
     expect(page.locator("a[href='/exercises/']")).to_have_count(0)
     audit(page, "result-emergency")
+
+
+def test_it_asks_about_a_second_leg_and_the_middle_of_the_back_on_a_phone(
+    live_server: Any, phone_page: Page
+) -> None:
+    page = phone_page
+    page.goto(f"{live_server.url}/check/step/side/")
+    tap(page, "Both legs")
+    follow(page, page.get_by_role("button", name="Next"))
+    expect(page).to_have_url(f"{live_server.url}/check/step/bilateral-new/")
+    second_leg = steps.BY_SLUG["bilateral-new"]
+    assert isinstance(second_leg, steps.YesNoStep)
+    expect(page.get_by_role("heading", level=1)).to_have_text(second_leg.question.question)
+    expect(page.locator(".check-progress__section")).to_have_text("Which side")
+    expect(page.locator(".check-hint")).to_have_text(wording.NOT_SURE)
+    audit(page, "second-leg")
+    follow(page, page.get_by_role("button", name="No", exact=True))
+    expect(page).to_have_url(f"{live_server.url}/check/step/where/")
+
+    mid_back = page.get_by_role("button", name=wording.REGION_LABELS["mid_back"])
+    expect(mid_back).to_have_count(1)  # one shape for the keyboard, on the back view
+    tap_region(page, wording.REGION_LABELS["mid_back"])
+    expect(mid_back).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("[data-chosen]")).to_contain_text("Middle or upper back")
+    # The band around the chest on the front view is the same place: a tap there clears it again.
+    page.locator(".bodymap__view--front [data-region='mid_back'] polygon").tap()
+    expect(mid_back).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#regions-mid_back")).not_to_be_checked()
+    page.locator(".bodymap__view--front [data-region='mid_back'] polygon").tap()
+    expect(page.locator("#regions-mid_back")).to_be_checked()
+    audit(page, "where-mid-back")
+    follow(page, page.get_by_role("button", name="Next"))
+    expect(page).to_have_url(f"{live_server.url}/check/step/feel/")
 
 
 def test_it_keeps_answers_on_reload_and_after_the_back_button(live_server: Any, phone_page: Page) -> None:

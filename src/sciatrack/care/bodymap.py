@@ -1,7 +1,9 @@
 """The body map of the "where does it hurt" step, as data: three small drawings and their regions.
 
-The front and back views show the body from the waist down (every region of the intake lives there),
-and a close-up of the foot gives the toes, heel and sole shapes large enough to tap. Each region has
+The front and back views show the whole body, head to feet: the middle of the back is a region of its own
+(seen from the back, and from the front as a band around the chest and upper belly, the "band of pain
+around the chest" of the contract), everything else lives from the waist down. A close-up of the foot
+gives the toes, heel and sole shapes large enough to tap. Each region has
 exactly one keyboard-focusable shape; where a region also shows in another view (the outer side of the
 leg is seen from the front and from the back), the extra shape is a pointer-only duplicate hidden from
 assistive technology, so a keyboard or screen-reader user meets every region once.
@@ -66,13 +68,27 @@ LEG_OUTLINE: tuple[Point, ...] = (
     (38, 120), (36, 96),
 )  # fmt: skip
 KNEES = "M52,232 L92,232 L94,252 L50,252 Z M108,232 L148,232 L150,252 L106,252 Z"
+# Above the waist (y 14): the trunk to the shoulders, drawn for the viewer's left and mirrored.
+TRUNK_SIDE: tuple[Point, ...] = ((44, 14), (42, -30), (38, -70), (34, -96), (44, -106), (86, -112))
+TRUNK_OUTLINE = TRUNK_SIDE + tuple(reversed(mirror(TRUNK_SIDE)))
+ARM: tuple[Point, ...] = ((34, -96), (22, -88), (14, -40), (8, 8), (18, 12), (26, -34), (38, -70))
+NECK: tuple[Point, ...] = ((88, -112), (88, -124), (112, -124), (112, -112))
+HEAD = toe(100, -139, 15, 18)
+UPPER_BODY = (path(TRUNK_OUTLINE), path(ARM), path(mirror(ARM)), path(NECK), HEAD)
+BODY_VIEW_BOX = "0 -160 200 600"
+# The middle and upper back: from below the shoulders to the waist, behind the ribs.
+MID_BACK: tuple[Point, ...] = (
+    (36, -90), (164, -90), (162, -70), (158, -30), (156, 14), (44, 14), (42, -30), (38, -70),
+)  # fmt: skip
+CHEST_BAND: tuple[Point, ...] = ((38, -72), (162, -72), (158, -28), (42, -28))
 
 FRONT = View(
     slug="front",
     title="Front",
-    view_box="0 0 200 440",
-    outline=(path(LEG_OUTLINE), KNEES),
+    view_box=BODY_VIEW_BOX,
+    outline=(*UPPER_BODY, path(LEG_OUTLINE), KNEES),
     shapes=(
+        Shape("mid_back", CHEST_BAND, mirrored=False, duplicate=True),  # a band of pain around the chest
         Shape("groin", ((58, 96), (99, 108), (99, 136), (58, 120))),
         Shape("side_of_thigh", ((36, 96), (58, 96), (58, 120), (64, 232), (52, 232), (38, 120))),
         Shape("front_of_thigh", ((58, 120), (99, 136), (92, 232), (64, 232))),
@@ -85,9 +101,10 @@ FRONT = View(
 BACK = View(
     slug="back",
     title="Back",
-    view_box="0 0 200 440",
-    outline=(path(LEG_OUTLINE), KNEES),
+    view_box=BODY_VIEW_BOX,
+    outline=(*UPPER_BODY, path(LEG_OUTLINE), KNEES),
     shapes=(
+        Shape("mid_back", MID_BACK, mirrored=False),
         Shape("low_back", ((44, 14), (156, 14), (160, 52), (40, 52)), mirrored=False),
         Shape("buttock", ((40, 52), (100, 52), (100, 128), (60, 126), (36, 98))),
         Shape("side_of_thigh", ((36, 98), (60, 126), (64, 232), (52, 232), (38, 120)), duplicate=True),

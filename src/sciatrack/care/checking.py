@@ -74,7 +74,7 @@ def provisional_reasons(state: State) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Outcome:
-    answers: dict[str, Any]  # sciatrack.intake/1
+    answers: dict[str, Any]  # sciatrack.intake/2
     result: dict[str, Any]  # result_to_json
     measures: dict[str, Any]
     fingerprint: str

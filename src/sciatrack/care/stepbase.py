@@ -31,3 +31,11 @@ class Step:
     def context(self, saved: dict[str, Any] | None, post: QueryDict | None) -> dict[str, Any]:
         """What the template needs to show the form, from the saved answer or a refused submission."""
         return {}
+
+    def applies(self, state: State) -> bool:
+        """Whether the person is asked this question, given the answers so far (most steps: always).
+
+        A step that does not apply is skipped because its answer follows from earlier ones; it is
+        never read as "no" to a question that should have been asked.
+        """
+        return True

@@ -2,17 +2,26 @@
 
 A step turns a submitted form into the small piece of the answers it owns (or a list of problems that
 name the field and what is allowed) and never touches anything else. The pieces live in the session
-under ``steps``; :func:`build_intake` puts them together as the ``sciatrack.intake/1`` JSON the domain
+under ``steps``; :func:`build_intake` puts them together as the ``sciatrack.intake/2`` JSON the domain
 reads, the same JSON the API and the command line take.
+
+Every danger sign is asked first, one per screen, except "did the second leg start in the last 4 weeks"
+(``bilateral_new``): it is asked just after the question about which leg, and only when there is a second
+leg (both legs or swapping sides, or a yes to symptoms in both legs). Without a second leg its answer
+follows ("no"), as the contract allows; nothing that should have been asked is ever read as "no".
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any, ClassVar
 
 from django.http import QueryDict
+
+from sciatrack.domain.vocabulary import SCHEMA
 
 from . import wording
 from .measures import PsfsStep, QuestionnaireStep
@@ -49,7 +58,25 @@ class YesNoStep(Step):
 
     def context(self, saved: dict[str, Any] | None, post: QueryDict | None) -> dict[str, Any]:
         value = None if saved is None else ("yes" if saved["value"] else "no")
-        return {"question": self.question, "group": self.group, "value": value}
+        return {"question": self.question, "group": self.group, "value": value, "not_sure": wording.NOT_SURE}
+
+
+SECOND_LEG_SIDES = ("both", "alternating")
+
+
+@dataclass
+class SecondLegStep(YesNoStep):
+    """``bilateral_new``, asked after the side question, and only when there is a second leg."""
+
+    @property
+    def section(self) -> str:  # type: ignore[override]
+        return SIDE_SECTION
+
+    def applies(self, state: State) -> bool:
+        done = answered(state)
+        side = (done.get("side") or {}).get("side")
+        both_legs = (done.get(BILATERAL_SLUG) or {}).get("value")
+        return side in SECOND_LEG_SIDES or both_legs is True
 
 
 def _number(raw: str | None) -> Decimal | None:
@@ -197,32 +224,46 @@ class PainStep(Step):
         }
 
 
-def _red_flag_steps() -> list[Step]:
-    steps: list[Step] = []
+SIDE_SECTION = "Which side"
+BILATERAL_SLUG = "bilateral-leg-symptoms"
+DANGER_SIGNS = "Danger signs"  # every danger-sign screen at the start counts as one step of the check
+
+
+def _red_flag_steps() -> tuple[list[YesNoStep], SecondLegStep]:
+    """The danger-sign screens asked first, numbered, and the second-leg question asked later."""
+    steps: list[YesNoStep] = []
+    second_leg: SecondLegStep | None = None
     for group in wording.RED_FLAG_GROUPS:
         for question in group.questions:
-            steps.append(YesNoStep(question, group, len(steps) + 1))
-    return steps
+            if question.key == wording.SECOND_LEG_KEY:
+                second_leg = SecondLegStep(question, group, 0)
+            else:
+                steps.append(YesNoStep(question, group, len(steps) + 1))
+    assert second_leg is not None
+    return steps, second_leg
 
 
+RED_FLAG_STEPS, SECOND_LEG_STEP = _red_flag_steps()
 STEPS: list[Step] = [
-    *_red_flag_steps(),
+    *RED_FLAG_STEPS,
     AboutStep(),
     ChoiceStep(
         "side",
-        "Which side",
+        SIDE_SECTION,
         "side",
         "Which leg is affected?",
         wording.SIDE_LABELS,
         hint="Think of the pain, tingling or numbness that runs into the leg.",
     ),
+    SECOND_LEG_STEP,
     MultiStep(
         "where",
         "Where it hurts",
         "regions",
         "Where do you feel it?",
         wording.REGION_LABELS,
-        hint="Tap every place where it hurts, tingles or feels numb. The picture does not mind which leg.",
+        hint="Tap every place where it hurts, tingles or feels numb, from the middle of your back down. "
+        "The picture does not mind which leg.",
         template_name="care/step_regions.html",
     ),
     MultiStep(
@@ -255,27 +296,74 @@ STEPS: list[Step] = [
     PsfsStep("activities", "Things you want to get back to"),
 ]
 BY_SLUG = {step.slug: step for step in STEPS}
-RED_FLAG_COUNT = sum(isinstance(step, YesNoStep) for step in STEPS)
-# Sections as the person sees them counted ("Step 1 of 11": all danger signs are one step).
-SECTIONS: list[str] = list(
-    dict.fromkeys("Danger signs" if isinstance(s, YesNoStep) else s.section for s in STEPS)
-)
+RED_FLAG_COUNT = len(RED_FLAG_STEPS)  # the danger-sign screens at the start, as "question n of N" counts
+# Sections as the person sees them counted ("Step 1 of 11": all danger signs at the start are one step).
+SECTIONS: list[str] = list(dict.fromkeys(DANGER_SIGNS if s in RED_FLAG_STEPS else s.section for s in STEPS))
 
 
 def section_number(step: Step) -> int:
-    return SECTIONS.index("Danger signs" if isinstance(step, YesNoStep) else step.section) + 1
+    return SECTIONS.index(DANGER_SIGNS if step in RED_FLAG_STEPS else step.section) + 1
 
 
-def neighbours(step: Step) -> tuple[Step | None, Step | None]:
+def asked(state: State) -> list[Step]:
+    """The screens this person meets, given the answers so far, in order."""
+    return [step for step in STEPS if step.applies(state)]
+
+
+def neighbours(step: Step, state: State) -> tuple[Step | None, Step | None]:
+    """The screens asked just before and just after ``step`` (which need not be asked itself)."""
     index = STEPS.index(step)
-    before = STEPS[index - 1] if index > 0 else None
-    after = STEPS[index + 1] if index + 1 < len(STEPS) else None
-    return before, after
+    before = [other for other in STEPS[:index] if other.applies(state)]
+    after = [other for other in STEPS[index + 1 :] if other.applies(state)]
+    return (before[-1] if before else None), (after[0] if after else None)
 
 
 def first_unanswered(state: State) -> Step | None:
     done = answered(state)
-    return next((step for step in STEPS if step.slug not in done), None)
+    return next((step for step in asked(state) if step.slug not in done), None)
+
+
+# How long the check takes, estimated from what each screen asks (reading a short question and its
+# explanation at a calm pace, then tapping). The figure every page shows comes from here, so it follows
+# the questions as they change.
+YES_NO_SECONDS = 10  # read a danger-sign question and its explanation, tap Yes or No
+QUESTION_SECONDS = 15  # pick from a list, the body map or a 0 to 10 scale, or type a number
+TYPED_SECONDS = 60  # name up to three activities and rate each
+
+
+@dataclass(frozen=True)
+class CheckLength:
+    questions: int  # the most a person is asked: every screen, counting each rating of a questionnaire
+    minutes: int
+
+    @property
+    def sentence(self) -> str:
+        return wording.check_length_sentence(self.questions, self.minutes)
+
+
+def questions_on(step: Step) -> int:
+    if isinstance(step, QuestionnaireStep):
+        return len(step.form.items)
+    if isinstance(step, PainStep):
+        return len(step.items)
+    if isinstance(step, AboutStep):
+        return 2  # age, and how long it has lasted
+    return 1
+
+
+def seconds_for(step: Step) -> int:
+    if isinstance(step, YesNoStep):
+        return YES_NO_SECONDS
+    if isinstance(step, PsfsStep):
+        return TYPED_SECONDS
+    return QUESTION_SECONDS * questions_on(step)
+
+
+@cache
+def check_length() -> CheckLength:
+    """The number of questions and the minutes the whole check takes, for every page that says so."""
+    seconds = sum(seconds_for(step) for step in STEPS)
+    return CheckLength(sum(questions_on(step) for step in STEPS), math.ceil(seconds / 60))
 
 
 PROVISIONAL_DEFAULTS: dict[str, Any] = {
@@ -285,11 +373,13 @@ PROVISIONAL_DEFAULTS: dict[str, Any] = {
 
 
 def build_intake(state: State, provisional: bool = False) -> dict[str, Any] | None:
-    """The ``sciatrack.intake/1`` JSON of the answers so far.
+    """The ``sciatrack.intake/2`` JSON of the answers so far, with every red-flag key answered.
 
-    Complete answers give the real intake. With ``provisional``, questions not answered yet take
-    neutral values (no red flag, no pain, a young adult, a new episode) so that the triage of the answers
-    so far can warn about danger straight away; such an intake is never shown or stored.
+    Complete answers give the real intake: every question the person was asked is answered, and a
+    question skipped because its answer follows from earlier ones (no second leg, so ``bilateral_new``)
+    takes that answer. With ``provisional``, questions not answered yet take neutral values (no red flag,
+    no pain, a young adult, a new episode) so that the triage of the answers so far can warn about
+    danger straight away; such an intake is never shown or stored.
     Returns None when the answers are incomplete and ``provisional`` is false.
     """
     done = answered(state)
@@ -300,11 +390,11 @@ def build_intake(state: State, provisional: bool = False) -> dict[str, Any] | No
     for step in STEPS:
         saved = done.get(step.slug)
         if isinstance(step, YesNoStep):
-            red_flags[step.question.key] = bool(saved and saved["value"])
+            red_flags[step.question.key] = bool(saved and saved["value"] and step.applies(state))
         elif saved and not isinstance(step, QuestionnaireStep | PsfsStep):
             flat.update({k: v for k, v in saved.items() if k in PROVISIONAL_DEFAULTS})
     return {
-        "schema": "sciatrack.intake/1",
+        "schema": SCHEMA,
         "age": flat["age"],
         "onset_weeks": flat["onset_weeks"],
         "pain": {"leg_now": flat["leg_now"], "back_now": flat["back_now"]},

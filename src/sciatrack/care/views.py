@@ -47,7 +47,6 @@ def intro(request: HttpRequest) -> HttpResponse:
             "started": started,
             "resume_url": step_url(resume) if started else None,
             "first_url": step_url(steps.STEPS[0]),
-            "step_count": len(steps.SECTIONS),
         },
     )
 
@@ -60,8 +59,8 @@ def restart(request: HttpRequest) -> HttpResponse:
 
 def step_context(request: HttpRequest, step: Step, state: checking.State, problems: list) -> dict[str, Any]:
     saved = steps.answered(state).get(step.slug)
-    previous, _ = steps.neighbours(step)
-    index = steps.STEPS.index(step)
+    previous, _ = steps.neighbours(step, state)
+    screens = steps.asked(state)
     context: dict[str, Any] = {
         **common(request, state),
         **step.context(saved, request.POST if problems else None),
@@ -72,18 +71,18 @@ def step_context(request: HttpRequest, step: Step, state: checking.State, proble
         "section_number": steps.section_number(step),
         "section_count": len(steps.SECTIONS),
         "section_title": step.section,
-        "screen_number": index + 1,
-        "screen_count": len(steps.STEPS),
+        "screen_number": screens.index(step) + 1 if step in screens else 1,
+        "screen_count": len(screens),
         "previous_url": step_url(previous) if previous else None,
         "can_finish": steps.first_unanswered(state) is None,
     }
     if isinstance(step, steps.YesNoStep):
-        first_in_group = step.group.questions[0] == step.question
+        context["page_title"] = step.question.question
+    if isinstance(step, steps.YesNoStep) and step in steps.RED_FLAG_STEPS:
         context.update(
             red_flag_number=step.number,
             red_flag_count=steps.RED_FLAG_COUNT,
-            red_flag_first_in_group=first_in_group,
-            page_title=step.question.question,
+            red_flag_first_in_group=step.group.questions[0] == step.question,
         )
     if step.slug == "where":
         chosen = set(saved["regions"]) if saved else set()
@@ -111,6 +110,8 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
     if step is None:
         raise Http404("There is no such question in the safety check.")
     state = checking.load(request)
+    if not step.applies(state):  # its answer follows from earlier ones: go on to the next question
+        return redirect(step_url(steps.neighbours(step, state)[1]))
     if request.method == "POST":
         data, problems = step.clean(request.POST)
         if problems:
@@ -119,7 +120,7 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
         was_emergency = checking.alert_tier(state) == "emergency"
         steps.answered(state)[step.slug] = data
         checking.store_state(request, state)
-        _, following = steps.neighbours(step)
+        _, following = steps.neighbours(step, state)
         if following is None:
             checking.finish(request, state)
         if not was_emergency and checking.alert_tier(state) == "emergency":
@@ -166,6 +167,7 @@ def result(request: HttpRequest) -> HttpResponse:
         {
             **common(request, state),
             **result_context(outcome.answers, outcome.result, outcome.measures),
+            "where": outcome.result.get("where"),
             "page_title": "Your result",
             "saved": saved,
             "can_save": patient is not None and saved is None,
