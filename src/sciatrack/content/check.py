@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from .danger_signs import check_danger_signs
 from .loader import CONTENT_DIR, check_exercises
 from .program_loader import check_program_rules
 from .reading import Problem
@@ -18,6 +19,7 @@ CHECKS: tuple[Callable[[Path], list[Problem]], ...] = (
     check_questionnaires,
     check_program_rules,
     check_registry_content,
+    check_danger_signs,
 )
 
 

@@ -126,8 +126,11 @@ class IntakeAnswers:
 
     @property
     def not_asked(self) -> tuple[str, ...]:
-        """The red-flag questions these answers never had (version 1 lacks those of version 2)."""
-        return RED_FLAG_KEYS_ADDED_IN_V2 if self.schema == SCHEMA_V1 else ()
+        """The red-flag questions these answers never had (version 1 lacks those of version 2; one
+        answered yes later, in a safety update, was asked then)."""
+        if self.schema != SCHEMA_V1:
+            return ()
+        return tuple(key for key in RED_FLAG_KEYS_ADDED_IN_V2 if key not in self.red_flags)
 
     @property
     def asked_flags(self) -> tuple[str, ...]:
