@@ -1,12 +1,16 @@
 """The demo's seeded histories: idempotent, valid through the app's own parsers, and each persona shows
-what it is meant to show when run through the domain's outcome functions."""
+what it is meant to show when run through the domain's outcome functions, on any day and at any hour
+(the stories are checked with the clock moved to each of :data:`MOMENTS`)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.utils import timezone
 
@@ -27,11 +31,52 @@ pytestmark = pytest.mark.django_db
 
 PERSONA = {persona.username: persona for persona in PERSONAS}
 
+# Local clock times to build the histories at: (time zone, local time). Around midnight and before the
+# day's first session is over, month ends, a year end, a leap day, both clock changes in two zones, a
+# history that spans a clock change, and every day of one week.
+MOMENTS = [
+    ("UTC", datetime(2026, 12, 4, 0, 5)),  # the day `make test` failed, just after midnight
+    ("UTC", datetime(2026, 12, 4, 7, 55)),  # the first session of the day is not over yet
+    ("UTC", datetime(2026, 12, 4, 23, 59)),
+    ("UTC", datetime(2026, 1, 31, 6, 0)),
+    ("UTC", datetime(2026, 2, 28, 12, 0)),
+    ("America/New_York", datetime(2026, 4, 30, 23, 30)),
+    ("Pacific/Auckland", datetime(2026, 12, 31, 23, 55)),
+    ("UTC", datetime(2027, 1, 1, 0, 1)),
+    ("UTC", datetime(2028, 2, 29, 8, 0)),
+    ("Europe/Berlin", datetime(2028, 3, 1, 0, 10)),
+    ("Europe/Berlin", datetime(2027, 3, 28, 3, 30)),  # clocks went forward at 02:00
+    ("Europe/Berlin", datetime(2026, 10, 25, 2, 30)),  # clocks go back at 03:00: this hour comes twice
+    ("America/New_York", datetime(2026, 11, 1, 1, 30)),  # the same, at 02:00
+    ("America/New_York", datetime(2027, 3, 14, 3, 0)),  # clocks went forward at 02:00
+    ("Europe/Berlin", datetime(2027, 1, 10, 7, 0)),  # the history started before the clocks went back
+    *(("Asia/Kolkata", datetime(2027, 6, day, 7, 0)) for day in range(7, 14)),  # Monday to Sunday
+]
+
 
 @pytest.fixture
-def today() -> date:
+def demo_today() -> date:
+    """The whole demo loaded at the real clock."""
     list(load_demo())
     return timezone.localdate()
+
+
+def build_histories() -> None:
+    """The four demo patients with their histories only (no clinic or registry: quicker than the demo)."""
+    for persona in PERSONAS:
+        user = User.objects.create(username=persona.username)
+        add_history(Patient.objects.create(user=user, display_name=persona.display_name), persona)
+
+
+@pytest.fixture(params=MOMENTS, ids=[f"{zone}-{moment:%Y-%m-%dT%H:%M}" for zone, moment in MOMENTS])
+def today(request: pytest.FixtureRequest, settings: Any) -> Iterator[date]:
+    """The histories built with the clock at one of :data:`MOMENTS`; the test runs at that moment too."""
+    zone, moment = request.param
+    settings.TIME_ZONE = zone
+    with time_machine.travel(moment.replace(tzinfo=ZoneInfo(zone)), tick=False):
+        build_histories()
+        assert timezone.localdate() == moment.date()
+        yield moment.date()
 
 
 def patient(username: str) -> Patient:
@@ -78,7 +123,7 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_it_loads_the_demo_twice_with_the_same_counts(today: date) -> None:
+def test_it_loads_the_demo_twice_with_the_same_counts(demo_today: date) -> None:
     before = counts()
     lines = list(load_demo())
     assert counts() == before
@@ -92,7 +137,7 @@ def test_it_loads_the_demo_twice_with_the_same_counts(today: date) -> None:
         assert list(person.clinicians.all()) == [clinician]
 
 
-def test_it_keeps_a_history_once_the_patient_has_a_check(today: date) -> None:
+def test_it_keeps_a_history_once_the_patient_has_a_check(demo_today: date) -> None:
     before = counts()
     assert add_history(patient("wes"), PERSONA["wes"]) is False
     assert counts() == before
@@ -111,7 +156,7 @@ def test_it_ends_every_history_today_with_nothing_in_the_future(today: date) -> 
         assert not person.session_logs.filter(finished_at__gt=now).exists()
 
 
-def test_it_stores_checks_that_a_fresh_triage_and_scoring_agree_with(today: date) -> None:
+def test_it_stores_checks_that_a_fresh_triage_and_scoring_agree_with(demo_today: date) -> None:
     for intake in Intake.objects.all():
         answers = parse_intake(intake.answers)
         assert not answers.effective_flags
@@ -125,7 +170,7 @@ def test_it_stores_checks_that_a_fresh_triage_and_scoring_agree_with(today: date
         assert intake.measures["psfs"]["score"] == score("psfs", intake.measures["psfs"]["activities"]).value
 
 
-def test_it_stores_session_logs_that_the_session_parser_accepts(today: date) -> None:
+def test_it_stores_session_logs_that_the_session_parser_accepts(demo_today: date) -> None:
     logs = SessionLog.objects.all()
     assert logs.count() > 300
     for record in logs:
@@ -219,7 +264,7 @@ def test_it_keeps_the_others_adherent(today: date) -> None:
 
 
 def snapshot(today: date) -> dict[str, Any]:
-    """Every seeded value, with dates as days before today (the ids and uuids left out)."""
+    """Every seeded value, with dates as days before today (the database ids left out)."""
     data: dict[str, Any] = {}
     for persona in PERSONAS:
         person = patient(persona.username)
@@ -236,19 +281,38 @@ def snapshot(today: date) -> dict[str, Any]:
                     log.pain_after,
                     log.exercises,
                     log.needs_review,
+                    str(log.idempotency_key),
                 )
                 for log in person.session_logs.order_by("started_at")
             ],
             "checks": [(i.answers, i.measures, i.tier) for i in person.intakes.order_by("created")],
-            "keys": sorted(str(log.idempotency_key) for log in person.session_logs.all()),
         }
     return data
 
 
-def test_it_gives_the_same_history_for_the_same_seed(today: date) -> None:
-    first = snapshot(today)
+def test_it_gives_the_same_history_for_the_same_seed(demo_today: date) -> None:
+    first = snapshot(demo_today)
     for model in (SessionLog, DiaryEntry, Program, Intake):
         model.objects.all().delete()
     lines = list(load_demo())
     assert sum(line.startswith("created history:") for line in lines) == 4
-    assert snapshot(today) == first
+    assert snapshot(demo_today) == first
+
+
+def test_it_changes_only_todays_later_sessions_with_the_hour() -> None:
+    day = date(2026, 12, 4)
+    seen = []
+    for hour, minute in ((0, 5), (23, 59)):
+        with time_machine.travel(datetime(2026, 12, 4, hour, minute, tzinfo=ZoneInfo("UTC")), tick=False):
+            build_histories()
+            seen.append(snapshot(day))
+        for model in (SessionLog, DiaryEntry, Program, Intake, Patient, User):
+            model.objects.all().delete()
+    early, late = seen
+    for persona in PERSONAS:
+        before, after = early[persona.username], late[persona.username]
+        assert before["diary"] == after["diary"]
+        assert before["checks"] == after["checks"]
+        assert before["logs"] == [log for log in after["logs"] if timezone.localdate(log[0]) < day]
+    assert not [log for log in early["patient"]["logs"] if timezone.localdate(log[0]) == day]
+    assert [log for log in late["patient"]["logs"] if timezone.localdate(log[0]) == day]

@@ -48,8 +48,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     in one process no longer wait on each other. They do not keep connections alive and a slow client
     holds a worker, so they belong behind a buffering proxy (nginx, Caddy), as a production server is
     anyway for TLS. ``--threads`` above 1 gives gunicorn's threaded workers instead.
+
+    Django's system checks run first, as ``runserver`` runs them: any error (such as no emergency number
+    with ``DEBUG`` off) stops it before gunicorn starts.
     """
     setup_django()
+    from django.conf import settings
+
+    if not system_checks_pass("serve"):
+        return EXIT_INVALID
     ensure_var_dir()
     from gunicorn.app.base import BaseApplication
 
@@ -68,13 +75,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return application
 
     print(f"Sciatrack is serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
+    print(f"The emergency advice tells people to call {settings.SCIATRACK_EMERGENCY_NUMBER}.", flush=True)
     Server().run()
     return EXIT_OK
 
 
+def system_checks_pass(command: str) -> bool:
+    """Django's system checks, as ``runserver`` runs them; False after printing any error to stderr."""
+    from django.core import checks
+
+    errors = [m for m in checks.run_checks() if m.is_serious() and not m.is_silenced()]
+    if errors:
+        print(f"sciatrack {command}: refusing to start:", *errors, sep="\n", file=sys.stderr)
+    return not errors
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
-    """Create or update the database tables."""
+    """Create or update the database tables (after the system checks: a migration may triage stored
+    checks again, and needs the emergency number for their advice)."""
     setup_django()
+    if not system_checks_pass("migrate"):
+        return EXIT_INVALID
     ensure_var_dir()
     from django.core.management import call_command
 

@@ -4,14 +4,19 @@ Each :class:`Persona` describes a story: the baseline check and follow-ups (leg 
 the responder), how far down the leg the symptoms reach over time, how often the person fills in the
 diary and does a guided session, and the days an exercise was stopped because symptoms spread down the
 leg. :func:`add_history` turns a persona into records through the app's own code paths: the checks are
-triaged and scored (``parse_intake``, ``triage``, ``score``), each check gets its program
-(``create_program``), and every session log is built as a domain ``SessionLog`` and stored in the
-``session_log_to_json`` shape, so ``parse_session_log`` accepts each one.
+triaged and scored (``parse_intake``, ``triage``, ``score``) and stored by ``Intake.objects.record``,
+each check gets its program (``create_program``), and every session log is built as a domain
+``SessionLog`` and stored in the ``session_log_to_json`` shape, so ``parse_session_log`` accepts each one.
 
 - Random noise comes from ``random.Random`` seeded with :data:`SEED` and the username: the same persona
   gets the same history on every load, whoever else exists.
 - Dates count back from today (``timezone.localdate()``): the history ends today, so the pages look
-  current whenever the demo is loaded. Nothing is dated after the current moment.
+  current whenever the demo is loaded. Nothing is dated after the current moment: today's sessions that
+  would finish later are left out, and they are the only part of the history the hour changes.
+- Each history runs :data:`DAYS_INTO_THE_WEEK` days past its last whole week, so today is never the
+  first day of a week counted from the baseline: the week in progress always holds whole days already
+  over, and how much of today has passed cannot leave it empty. (A history of exactly 12 weeks made
+  the current week today alone, with no session in it before about 8 in the morning.)
 - A patient who already has a check keeps their history untouched: loading the demo twice adds nothing.
 """
 
@@ -24,6 +29,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,8 +37,7 @@ from sciatrack.accounts.models import Patient
 from sciatrack.care.content_adapter import score_all
 from sciatrack.care.models import DiaryEntry, Intake, Program, SessionLog
 from sciatrack.care.programs import create_program, log_record
-from sciatrack.content.version import content_version
-from sciatrack.domain.intake import RED_FLAG_KEYS, parse_intake
+from sciatrack.domain.intake import RED_FLAG_KEYS, SCHEMA, parse_intake
 from sciatrack.domain.outcomes import SymptomReach
 from sciatrack.domain.session_log import (
     ExerciseStatus,
@@ -43,6 +48,7 @@ from sciatrack.domain.session_log import SessionLog as LogRecord
 from sciatrack.domain.triage import result_to_json, triage
 
 SEED = 20240507
+DAYS_INTO_THE_WEEK = 3
 
 R = SymptomReach
 
@@ -62,7 +68,7 @@ class Persona:
     first_name: str
     last_name: str
     story: str
-    days: int  # the baseline was this many days ago; the history runs up to today
+    days: int  # the baseline was this many days ago (whole weeks + DAYS_INTO_THE_WEEK); it runs up to today
     checks: tuple[int, ...]
     pain: tuple[tuple[int, int, int], ...]
     reach: tuple[tuple[int, SymptomReach], ...]
@@ -77,25 +83,25 @@ class Persona:
 
 PERSONAS = (
     Persona(
-        "patient", "Pat", "Lee", "responder", 84, (0, 14, 42, 84),
+        "patient", "Pat", "Lee", "responder", 84 + DAYS_INTO_THE_WEEK, (0, 14, 42, 84),
         pain=((0, 7, 5), (14, 5, 4), (42, 3, 3), (84, 1, 1)),
         reach=((0, R.BELOW_KNEE), (21, R.THIGH), (42, R.BUTTOCK), (63, R.BACK)),
         diary=((0, 0.95),), sessions=((0, 2.4),), spreads=(4,),
     ),
     Persona(
-        "sam", "Sam", "Okafor", "slow responder", 84, (0, 14, 42, 84),
+        "sam", "Sam", "Okafor", "slow responder", 84 + DAYS_INTO_THE_WEEK, (0, 14, 42, 84),
         pain=((0, 6, 4), (14, 6, 4), (42, 6, 4), (63, 5, 3), (84, 3, 2)),
         reach=((0, R.BELOW_KNEE), (56, R.THIGH), (70, R.BUTTOCK)),
         diary=((0, 0.85),), sessions=((0, 1.8),), spreads=(10,),
     ),
     Persona(
-        "wes", "Wes", "Hartley", "worsening, flagged for review", 56, (0, 14, 42),
+        "wes", "Wes", "Hartley", "worsening, flagged for review", 56 + DAYS_INTO_THE_WEEK, (0, 14, 42),
         pain=((0, 5, 4), (14, 6, 4), (42, 8, 5), (56, 8, 6)),
         reach=((0, R.THIGH), (21, R.BELOW_KNEE), (42, R.FOOT)),
         diary=((0, 0.9),), sessions=((0, 1.6), (42, 1.0)), spreads=(30, 37, 43, 46, 50, 53),
     ),
     Persona(
-        "nora", "Nora", "Lindqvist", "stopped adherence", 84, (0, 14),
+        "nora", "Nora", "Lindqvist", "stopped adherence", 84 + DAYS_INTO_THE_WEEK, (0, 14),
         pain=((0, 6, 5), (14, 4, 3), (21, 3, 3), (84, 4, 3)),
         reach=((0, R.THIGH), (14, R.BUTTOCK), (35, R.THIGH)),
         diary=((0, 0.95), (21, 0.4), (42, 0.12)), sessions=((0, 2.7), (21, 0.0)),
@@ -145,10 +151,10 @@ def _at(day: date, hour: int, minute: int) -> datetime:
 
 
 def check_answers(persona: Persona, day: int) -> dict[str, Any]:
-    """The ``sciatrack.intake/1`` answers of the persona's check on ``day``: no danger signs."""
+    """The answers (in the current intake schema) of the persona's check on ``day``: no danger signs."""
     leg, back = _pain(persona, day)
     return {
-        "schema": "sciatrack.intake/1",
+        "schema": SCHEMA,
         "age": 38 + len(persona.username),
         "onset_weeks": 3 + day // 7,
         "pain": {"leg_now": round(leg), "back_now": round(back)},
@@ -180,14 +186,12 @@ def check_questionnaires(leg: int, rng: random.Random) -> dict[str, dict[str, An
 def _store_check(patient: Patient, persona: Persona, day: int, when: datetime, rng: random.Random) -> Intake:
     answers = check_answers(persona, day)
     parsed = parse_intake(answers)
-    result = result_to_json(triage(parsed))
-    intake = Intake.objects.create(
-        patient=patient,
-        answers=parsed.to_json(),
-        result=result,
-        tier=result["tier"],
+    result = result_to_json(triage(parsed, emergency_number=settings.SCIATRACK_EMERGENCY_NUMBER))
+    intake = Intake.objects.record(
+        patient,
+        parsed.to_json(),
+        result,
         measures=score_all(check_questionnaires(answers["pain"]["leg_now"], rng), answers),
-        content_version=content_version(),
     )
     Intake.objects.filter(pk=intake.pk).update(created=when)
     program = create_program(intake)
@@ -286,12 +290,13 @@ def add_history(patient: Patient, persona: Persona, today: date | None = None) -
             count = _session_count(persona, offset, rng)
             for slot, (hour, minute) in enumerate(SESSION_HOURS[:count]):
                 begin = _at(day, hour, minute + rng.randint(0, 9))
-                if program is None or begin > now - timedelta(minutes=30):
+                if program is None:
                     continue
                 spread = offset in persona.spreads and slot == 0
                 leg = _rating(_pain(persona, offset)[0] + rng.choice((-1, 0, 0, 1)))
                 log = build_session(program.exercises, begin, leg, spread, rng)
-                logs.append(log_record(patient, log, program))
+                if log.finished_at <= now:
+                    logs.append(log_record(patient, log, program))
         DiaryEntry.objects.bulk_create(diary)
         SessionLog.objects.bulk_create(logs)
     return True

@@ -57,8 +57,8 @@ if DEBUG:
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # The number the emergency advice tells people to call (112, 999, 000, ...). Development falls back to
-# North America's 911; production (DEBUG off) has no default: left empty, and the system checks
-# (``check``, ``check --deploy``, ``migrate``) and ``sciatrack serve`` refuse to start until it is set
+# North America's 911; production (DEBUG off) has no default: left empty, and ``sciatrack serve`` and
+# Django's system checks (``check --deploy``, ``runserver``) refuse to start until it is set
 # (sciatrack.care.checks, which also refuses a blank or odd value).
 DEVELOPMENT_EMERGENCY_NUMBER = "911"
 SCIATRACK_EMERGENCY_NUMBER = os.environ.get(
