@@ -253,7 +253,10 @@ class RuleSet(StrictModel):
 
 class AnswerPattern(StrictModel):
     """Answers that point toward a condition. Every test given must hold (AND); each ``*_any`` list
-    holds when at least one of its values was answered."""
+    holds when at least one of its values was answered. ``age_at_least``: this age or older;
+    ``onset_weeks_at_least``: the episode has lasted this many weeks or more; ``began_before_age``: the
+    age now minus the years the episode has lasted is below this (the age it began at, as near as whole
+    years of age allow)."""
 
     flags_any: FlagKeys | None = None
     regions_any: Regions | None = None
@@ -262,6 +265,8 @@ class AnswerPattern(StrictModel):
     better_with_any: Triggers | None = None
     side_any: Sides | None = None
     age_at_least: int | None = Field(default=None, ge=16, le=110)
+    onset_weeks_at_least: float | None = Field(default=None, gt=0, le=ONSET_WEEKS_RANGE[1])
+    began_before_age: int | None = Field(default=None, gt=AGE_RANGE[0], le=AGE_RANGE[1])
 
     @model_validator(mode="after")
     def _not_empty(self) -> Self:

@@ -45,6 +45,7 @@ EXTENSION_BETTER = ("walking", "standing", "bending_backward")
 STENOSIS_BETTER = ("bending_forward", "sitting")
 STENOSIS_WORSE = ("walking", "standing")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+WEEKS_PER_YEAR = 365.25 / 7
 
 
 def mckenzie_pattern(answers: IntakeAnswers) -> Pattern:
@@ -80,7 +81,12 @@ def _matches(pattern: AnswerPattern, answers: IntakeAnswers) -> bool:
     )
     if any(wanted is not None and not set(wanted) & set(given) for wanted, given in tests):
         return False
-    return pattern.age_at_least is None or answers.age >= pattern.age_at_least
+    years = answers.onset_weeks / WEEKS_PER_YEAR
+    return (
+        (pattern.age_at_least is None or answers.age >= pattern.age_at_least)
+        and (pattern.onset_weeks_at_least is None or answers.onset_weeks >= pattern.onset_weeks_at_least)
+        and (pattern.began_before_age is None or answers.age - years < pattern.began_before_age)
+    )
 
 
 def _listed(words: list[str]) -> str:
