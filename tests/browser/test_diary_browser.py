@@ -32,6 +32,7 @@ def test_it_takes_todays_check_in_from_the_home_page(live_server, phone_page: Pa
     expect(page.get_by_role("alert")).to_contain_text("Nothing was changed")
     assert not DiaryEntry.objects.exists()
 
+    page.get_by_text("None of these now").tap()
     page.get_by_role("group", name="Back pain today").get_by_text("2", exact=True).tap()
     page.get_by_text("Down to my thigh, above the knee").tap()
     page.get_by_text("Pain did not wake me").tap()

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from browser.signing_in import sign_in
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import SessionLog
+from sciatrack.domain.safety_update import danger_signs
 from sciatrack.domain.session_log import SYMPTOM_CHOICES, SymptomMovement
 from web.test_program import make_intake
 
@@ -55,8 +56,21 @@ def begin(page: Page, pain: str) -> None:
     start = page.get_by_role("button", name="Start the session")
     expect(start).to_be_disabled()
     page.locator("[data-screen='before']").get_by_text(pain, exact=True).tap()
+    # The danger signs are asked before every session: a pain rating alone does not start it.
+    expect(start).to_be_disabled()
+    page.get_by_role("button", name="None of these now").tap()
     expect(start).to_be_enabled()
     start.tap()
+
+
+def answer_the_danger_signs(page: Page, yes: set[str]) -> None:
+    """On /safety/: each sign its own yes/no question; the labels in ``yes`` answered yes."""
+    expect(page.get_by_role("heading", name="Do you have any of these now?")).to_be_visible()
+    for sign in danger_signs():
+        group = page.get_by_role("group", name=sign.label)
+        group.get_by_label("Yes" if sign.flag in yes else "No", exact=True).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="See what to do").tap()
 
 
 def visible_screen(page: Page) -> str:
@@ -128,22 +142,55 @@ def test_it_plays_a_whole_session_and_logs_the_exercise_stopped_for_spreading(
     )
 
 
-def test_it_ends_the_session_with_emergency_advice_at_a_red_flag_answer(
+def test_a_red_flag_answer_ends_the_session_and_asks_each_danger_sign(
     live_server, phone_page: Page, alice: Patient
 ) -> None:
     page = phone_page
     sign_in_and_open_session(page, live_server.url)
     begin(page, "4")
-    asked = play(page, {"": SymptomMovement.RED_FLAG})
+    with page.expect_navigation(url="**/safety/?from=in_session"):
+        asked = play(page, {"": SymptomMovement.RED_FLAG})
     assert len(asked) == 1
-    expect(page.get_by_role("heading", name="Stop exercising now")).to_be_visible()
-    expect(page.get_by_role("link", name="911")).to_have_attribute("href", "tel:911")
-    audit(page, "red-flag")
-    expect(page.locator("[data-field='saved']")).to_have_text("Saved to your log.")
     log = SessionLog.objects.filter(patient=alice).first()
     assert log is not None and log.ended_early and log.needs_review
     assert [item["status"] for item in log.exercises] == ["stopped"]
     assert log.exercises[0]["symptoms"] == "red_flag"
+    audit(page, "danger-questions")
+    answer_the_danger_signs(page, {"fever"})
+    # Fever alone is a doctor today; the whole table ran on the check's answers plus the fever.
+    expect(page.locator(".tier-box")).to_contain_text("See a doctor today")
+    expect(page.locator(".tier-box")).to_contain_text("Your exercise program is paused")
+    audit(page, "danger-result")
+    page.goto(f"{live_server.url}/session/")
+    expect(page.get_by_role("button", name="Start the session")).to_have_count(0)
+
+
+def test_something_is_wrong_keeps_the_log_and_asks_each_danger_sign(
+    live_server, phone_page: Page, alice: Patient
+) -> None:
+    page = phone_page
+    sign_in_and_open_session(page, live_server.url)
+    begin(page, "5")
+    with page.expect_navigation(url="**/safety/?from=in_session"):
+        page.get_by_role("link", name="Something is wrong").tap()
+    log = SessionLog.objects.filter(patient=alice).first()
+    assert log is not None and log.ended_early and log.end_reason == "The person pressed Something is wrong."
+    answer_the_danger_signs(page, {"saddle_numbness"})
+    expect(page.locator(".tier-box")).to_contain_text("Go to an emergency department now")
+    expect(page.get_by_role("link", name="911")).to_have_attribute("href", "tel:911")
+
+
+def test_yes_or_not_sure_before_a_session_asks_each_danger_sign_and_none_goes_back(
+    live_server, phone_page: Page, alice: Patient
+) -> None:
+    page = phone_page
+    sign_in_and_open_session(page, live_server.url)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Yes, or I am not sure").tap()
+    answer_the_danger_signs(page, set())
+    expect(page).to_have_url(f"{live_server.url}/session/?no_danger=1")
+    expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
+    assert not SessionLog.objects.exists()
 
 
 def test_it_shows_the_program_its_handout_and_reminders_on_a_phone(

@@ -38,18 +38,31 @@ PUBLIC = {
 OWN = {
     "check-history", "program", "program-handout", "program-handout-pdf", "program-reminders", "session",
     "diary", "progress", "progress-report", "progress-csv", "account", "my-data", "delete-account",
-    "create_session_log", "create-token", "two-factor",
+    "create_session_log", "create-token", "two-factor", "safety", "safety-new-questions",
 }  # fmt: skip
-OWN_OBJECT = {"check-history-detail", "revoke-token"}  # one of the person's own records, by id
+OWN_OBJECT = {
+    "check-history-detail",
+    "revoke-token",
+    "safety-update",
+}  # one of the person's own records, by id
 CLINIC_OBJECT = {
     "clinic-patient",
     "clinic-patient-report",
     "clinic-patient-program",
+    "clinic-patient-clear",
+    "clinic-patient-resume",
 }  # a patient of the clinician's clinic, by UUID
 CLINIC = {"clinic-dashboard", "clinic-audit", "clinic-invite"}
 # The outcome registry: aggregates for clinic admins (their clinic) and network users; never one person.
 REGISTRY = {"registry", "registry-compare", "registry-export-csv", "registry-export-json"}
-POST_ONLY = {"delete-account", "create_session_log", "triage_intake", "logout"}
+POST_ONLY = {
+    "delete-account",
+    "create_session_log",
+    "triage_intake",
+    "logout",
+    "clinic-patient-clear",
+    "clinic-patient-resume",
+}
 
 
 def url_names() -> Iterator[str]:

@@ -20,7 +20,14 @@ MORNING = datetime(2026, 5, 12, 8, 0, tzinfo=ZoneInfo("UTC"))
 
 
 def answers(**changes: Any) -> dict[str, Any]:
-    data = {"leg_pain": "6", "back_pain": "3", "reach": "below_knee", "sleep": "woke_once", "note": ""}
+    data = {
+        "danger_signs": "none",
+        "leg_pain": "6",
+        "back_pain": "3",
+        "reach": "below_knee",
+        "sleep": "woke_once",
+        "note": "",
+    }
     data.update(changes)
     return data
 
@@ -72,6 +79,8 @@ def test_it_starts_a_new_entry_the_next_day_and_keeps_yesterdays(
     ("changes", "field", "message"),
     [
         ({"leg_pain": "11"}, "leg_pain", "choose a number from 0 to 10"),
+        ({"danger_signs": ""}, "danger_signs", "say whether you have any of the danger signs now"),
+        ({"danger_signs": "maybe"}, "danger_signs", "choose one of: none, some"),
         ({"back_pain": ""}, "back_pain", "choose a number from 0 to 10"),
         ({"reach": "knee"}, "reach", "choose one of: none, back, buttock, thigh, below_knee, foot"),
         ({"sleep": ""}, "sleep", "choose how you slept"),

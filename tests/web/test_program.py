@@ -123,7 +123,7 @@ def test_it_embeds_the_session_plan_for_the_browser(alice_client: Client, alice:
     assert 'id="session-data"' in response.content.decode()
 
 
-def test_it_leaves_out_today_an_exercise_that_spread_symptoms(alice_client: Client, alice: Patient) -> None:
+def test_it_leaves_out_an_exercise_that_spread_symptoms(alice_client: Client, alice: Patient) -> None:
     make_intake(alice, "disc-pattern-self-care")
     stopped = {
         "id": "mckenzie-extension",
@@ -137,7 +137,7 @@ def test_it_leaves_out_today_an_exercise_that_spread_symptoms(alice_client: Clie
     assert post(alice_client, a_log(started_at=now, finished_at=now, exercises=[stopped])).status_code == 201
     data = alice_client.get("/session/").context["session_data"]
     assert "mckenzie-extension" not in data["exercises"]
-    assert "Stopped for today" in alice_client.get("/program/").content.decode()
+    assert "this exercise made your pain spread" in alice_client.get("/program/").content.decode()
 
 
 def test_the_page_shows_a_stop_a_clinicians_change_and_a_new_check_at_once(
@@ -146,7 +146,7 @@ def test_the_page_shows_a_stop_a_clinicians_change_and_a_new_check_at_once(
     # The page's body is kept rendered per program version; each change below must show on the next visit.
     make_intake(alice, "disc-pattern-self-care")
     first = alice_client.get("/program/").content.decode()
-    assert "Stopped for today" not in first
+    assert "this exercise made your pain spread" not in first
 
     from django.utils import timezone
 
@@ -158,11 +158,13 @@ def test_the_page_shows_a_stop_a_clinicians_change_and_a_new_check_at_once(
         "stop_reason": "Spread.",
     }
     assert post(alice_client, a_log(started_at=now, finished_at=now, exercises=[stopped])).status_code == 201
-    assert "Stopped for today" in alice_client.get("/program/").content.decode()
+    assert "this exercise made your pain spread" in alice_client.get("/program/").content.decode()
 
     record = Program.objects.get(patient=alice)
     changed = [dict(item) for item in record.exercises]
-    with_reps = next(i for i, item in enumerate(changed) if item["dosage"].get("reps"))
+    with_reps = next(  # one still in the program: the stopped one is kept out
+        i for i, item in enumerate(changed) if item["dosage"].get("reps") and item["id"] != stopped["id"]
+    )
     before = describe_dosage(Dosage.model_validate(changed[with_reps]["dosage"]))
     changed[with_reps]["dosage"] = {**changed[with_reps]["dosage"], "reps": 17}
     after = describe_dosage(Dosage.model_validate(changed[with_reps]["dosage"]))
@@ -303,7 +305,7 @@ def render_page(rf: Any, template: str, program: Any) -> str:
     request.session = {}
     context = {
         "program": program,
-        "entries": [(item, library[item.id], None) for item in program.exercises],
+        "entries": [(item, library[item.id]) for item in program.exercises],
         "stopped": {},
         "stopped_names": [],
         "signed_in": False,

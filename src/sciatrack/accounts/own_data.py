@@ -59,8 +59,21 @@ def export_document(user: User) -> dict[str, Any]:
                 "where": intake.where,
                 "current_result": intake.current_result,
                 "measures": intake.measures,
+                # Who let this check start the program although its result held the exercises, if anyone.
+                "clearances": [
+                    {
+                        "by": clearance.by,
+                        "by_name": clearance.by_name,
+                        "seen_on": clearance.seen_on.isoformat(),
+                        "note": clearance.note,
+                        "where": clearance.where,
+                        "rules": clearance.rules,
+                        "created": clearance.created.isoformat(),
+                    }
+                    for clearance in intake.clearances.all()
+                ],
             }
-            for intake in patient.intakes.order_by("created")
+            for intake in patient.intakes.order_by("created").prefetch_related("clearances")
         ],
         "programs": [
             {
@@ -84,6 +97,15 @@ def export_document(user: User) -> dict[str, Any]:
                 "end_reason": log.end_reason,
             }
             for log in patient.session_logs.order_by("started_at")
+        ],
+        "exercises_cleared_to_resume": [
+            {
+                "exercise": clearance.exercise_id,
+                "stopped_at": clearance.stopped_at.isoformat(),
+                "by_name": clearance.by_name,
+                "created": clearance.created.isoformat(),
+            }
+            for clearance in patient.resume_clearances.order_by("created")
         ],
         "diary": [
             {

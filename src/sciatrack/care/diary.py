@@ -14,12 +14,14 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from sciatrack.domain.outcomes import SymptomReach
 
 from .checking import patient_of
 from .models import DiaryEntry
+from .safety_models import SafetyUpdate
 
 PAIN_SCALE = tuple(range(11))
 RECENT_DAYS = 14
@@ -37,7 +39,12 @@ SLEEP_CHOICES = {
     "woke_once": "Pain woke me once",
     "woke_often": "Pain woke me several times",
 }
+DANGER_CHOICES = {
+    "none": "None of these now",
+    "some": "Yes, one or more, or I am not sure",
+}
 FIELD_LABELS = {
+    "danger_signs": "Danger signs",
     "leg_pain": "Leg pain",
     "back_pain": "Back pain",
     "reach": "How far down",
@@ -53,6 +60,14 @@ class DiaryForm(forms.Form):
         "required": "choose a number from 0 to 10",
         "invalid_choice": "choose a number from 0 to 10",
     }
+    # Asked every day (spec section 3): "none of these now" in one tap, anything else opens each sign.
+    danger_signs = forms.ChoiceField(
+        choices=list(DANGER_CHOICES.items()),
+        error_messages={
+            "required": "say whether you have any of the danger signs now (not sure? choose yes)",
+            "invalid_choice": f"choose one of: {', '.join(DANGER_CHOICES)}",
+        },
+    )
     leg_pain = forms.TypedChoiceField(
         choices=[(n, n) for n in PAIN_SCALE], coerce=int, error_messages=pain_error
     )
@@ -97,7 +112,7 @@ def problems_of(form: DiaryForm) -> list[Problem]:
 def _initial(entry: DiaryEntry | None) -> dict[str, Any]:
     if entry is None:
         return {}
-    return {name: getattr(entry, name) for name in FIELD_LABELS}
+    return {name: getattr(entry, name) for name in FIELD_LABELS if name != "danger_signs"}
 
 
 @login_required
@@ -112,7 +127,11 @@ def diary_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = DiaryForm(request.POST)
         if form.is_valid():
-            DiaryEntry.objects.update_or_create(patient=patient, day=today, defaults=form.cleaned_data)
+            answers = dict(form.cleaned_data)
+            danger = answers.pop("danger_signs")
+            DiaryEntry.objects.update_or_create(patient=patient, day=today, defaults=answers)
+            if danger != "none":
+                return redirect(f"{reverse('safety')}?from={SafetyUpdate.Source.DIARY}")
             return redirect(f"{request.path}?saved=1")
         status = 422
     else:
@@ -129,6 +148,7 @@ def diary_page(request: HttpRequest) -> HttpResponse:
         "values": {name: str(values.get(name, "")) for name in FIELD_LABELS},
         "scale": [str(n) for n in PAIN_SCALE],
         "reach_choices": [(value.value, text) for value, text in REACH_CHOICES.items()],
+        "danger_choices": list(DANGER_CHOICES.items()),
         "sleep_choices": list(SLEEP_CHOICES.items()),
         "entries": [
             (entry, REACH_TEXT.get(entry.reach, entry.reach), SLEEP_CHOICES.get(entry.sleep, entry.sleep))

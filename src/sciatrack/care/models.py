@@ -11,6 +11,7 @@ never edited: when the clinical contract changes (version 2), the check gets the
 from __future__ import annotations
 
 import uuid
+from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -18,7 +19,20 @@ from django.db.models import Q
 
 from sciatrack.domain.vocabulary import PLACES, TIERS, Tier
 
+from .clearance_models import Clearance, ResumeClearance  # kept in their own module, as SafetyUpdate
 from .managers import IntakeManager
+from .safety_models import SafetyUpdate  # kept in its own module; imported so Django finds it here
+
+__all__ = [
+    "Clearance",
+    "DiaryEntry",
+    "Intake",
+    "Program",
+    "ProgramChange",
+    "ResumeClearance",
+    "SafetyUpdate",
+    "SessionLog",
+]
 
 
 class Intake(models.Model):
@@ -61,9 +75,39 @@ class Intake(models.Model):
         """The result to act on: the current rules' result when the check was re-run, else the original."""
         return self.current_result if self.current_result is not None else self.result
 
+    @cached_property
+    def safety_update(self) -> SafetyUpdate | None:
+        """The newest danger signs reported since this check (a safety update), or None."""
+        return self.safety_updates.order_by("-created").first()
+
+    @property
+    def advice(self) -> dict[str, Any]:
+        """The result to act on now: a safety update's, when danger signs were reported since, else the
+        check's (:attr:`triage_result`)."""
+        update = self.safety_update
+        return update.result if update is not None else self.triage_result
+
+    @cached_property
+    def clearance(self) -> Clearance | None:
+        """The clearance of this check, if it has one (there is at most one)."""
+        return self.clearances.first()
+
     @property
     def exercise_allowed(self) -> bool:
-        return Tier(self.current_tier).exercise_allowed if self.current_tier in TIERS else False
+        """Whether this check lets the person exercise now. The result acted on (:attr:`advice`: a safety
+        update's when there is one, since it adds to the check's answers) must allow it, or a clearance
+        must cover that result (see :mod:`sciatrack.domain.clearance`); after a safety update, only a
+        clearance given since counts. A danger sign reported never allows it (a doctor today at least)."""
+        update = self.safety_update
+        tier = update.tier if update is not None else self.current_tier
+        if tier in TIERS and Tier(tier).exercise_allowed:
+            return True
+        clearance = self.clearance
+        if clearance is None:
+            return False
+        if update is None:
+            return clearance.covers(self.where, self.triage_result)
+        return clearance.created > update.created and clearance.covers(update.where, update.result)
 
 
 class Program(models.Model):

@@ -3,6 +3,8 @@
 :func:`change_program` is the one way a program's exercises change after it was built: it checks the new
 list (:func:`.programs.exercise_problems`), rewrites each entry's dosage text from its dosage so no stale
 wording survives, saves, and records a :class:`.models.ProgramChange` with a plain summary of the differences.
+:func:`clear_to_resume` lets an exercise kept out after a stop because the pain spread come back; it is
+kept in the same history.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from sciatrack.content.loader import load_exercises
+from sciatrack.accounts.models import Clinician
+from sciatrack.content.loader import exercise_names, load_exercises
 from sciatrack.content.schema import Dosage
 from sciatrack.domain.programs import program_exercise
+from sciatrack.domain.stops import KeptOut
 
-from .models import Program, ProgramChange
+from .models import Program, ProgramChange, ResumeClearance
 from .programs import exercise_problems
 
 
@@ -68,3 +72,33 @@ def change_program(program: Program, exercises: list[dict[str, Any]], user: User
         before=before,
         after=after,
     )
+
+
+@transaction.atomic
+def clear_to_resume(
+    program: Program, kept: KeptOut, clinician: Clinician, user: User | None
+) -> ProgramChange:
+    """A clinician clears an exercise kept out after a stop (``kept``) to come back into ``program``.
+
+    The program's exercises do not change (the exercise was only left out while the stop stuck); the
+    clearance is kept in the program's change history and as a :class:`.models.ResumeClearance`.
+    """
+    name = exercise_names().get(kept.exercise_id, kept.exercise_id)
+    author = user.get_username() if user else "system"
+    change = ProgramChange.objects.create(
+        program=program,
+        changed_by=user,
+        author_name=author,
+        summary=f"cleared {name} to resume ({kept.for_clinician})",
+        before=program.exercises,
+        after=program.exercises,
+    )
+    ResumeClearance.objects.create(
+        patient_id=program.patient_id,
+        exercise_id=kept.exercise_id,
+        by_clinician=clinician,
+        by_name=author,
+        stopped_at=kept.stopped_at,
+        change=change,
+    )
+    return change

@@ -1,18 +1,23 @@
 """A person's current program and session logs: the Django side of ``domain.programs`` and sessions.
 
 The current program always follows the person's newest safety check: if that check rules out exercise,
-there is no program, whatever older programs exist. Signed-in patients get their program stored (so a
-clinician can change it later); anyone else gets the program of the check in their browser session.
+there is no program, whatever older programs exist, unless a clearance covers that check's result
+(:mod:`sciatrack.domain.clearance`). Signed-in patients get their program stored (so a clinician can
+change it later); anyone else gets the program of the check in their browser session. An exercise a
+session stopped because the pain spread stays out of the program until a clinician clears it to resume
+or a new full check at least 7 days later allows it (:mod:`sciatrack.domain.stops`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
+from enum import Enum
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, models
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -21,14 +26,18 @@ from sciatrack.content.loader import load_exercises
 from sciatrack.content.schema import Dosage
 from sciatrack.content.version import content_version
 from sciatrack.domain import programs as domain
+from sciatrack.domain import stops
 from sciatrack.domain.differential import Pattern
 from sciatrack.domain.intake import IntakeError, parse_intake
-from sciatrack.domain.session_log import ExerciseStatus, SessionLog, session_log_to_json
+from sciatrack.domain.session_log import ExerciseStatus, SessionLog, SymptomMovement, session_log_to_json
 from sciatrack.plain_sql import columns, fetch, insert, instance
 
 from . import checking, steps
-from .models import Intake, Program
+from .models import Clearance, Intake, Program, ResumeClearance, SafetyUpdate
 from .models import SessionLog as SessionLogRecord
+
+M = TypeVar("M", bound=models.Model)
+E = TypeVar("E", bound=Enum)
 
 
 @dataclass(frozen=True)
@@ -52,22 +61,31 @@ class Current:
     @cached_property
     def result(self) -> dict[str, Any] | None:
         """result_to_json of the check the program follows; None before any check."""
-        return self.check.triage_result if self.check is not None else self.session_result
+        return self.check.advice if self.check is not None else self.session_result
+
+    @cached_property
+    def kept_out(self) -> dict[str, stops.KeptOut]:
+        """The exercises of a stored program kept out after a stop because the pain spread, by id."""
+        if self.record is None or self.check is None:
+            return {}
+        return sticking_stops(self.check.patient_id, self.check.created)
 
     @cached_property
     def program(self) -> domain.Program | None:
-        """The program to follow: the stored one (built from its record when first asked for) or the
-        one of the browser session's check; None when there is none."""
+        """The program to follow: the stored one (built from its record when first asked for, without
+        the exercises :attr:`kept_out`) or the one of the browser session's check; None when there is none."""
         if self.record is None:
             return self.built
         pregnant = self.check is not None and domain.is_pregnant(parse_intake(self.check.answers))
-        return from_record(self.record, pregnant)
+        return without(from_record(self.record, pregnant), self.kept_out)
 
 
 def create_program(intake: Intake) -> Program | None:
-    """Store the program for a saved check; None when its tier does not allow exercise."""
+    """Store the program for a saved check; None when its tier does not allow exercise and no clearance
+    covers it."""
     answers = parse_intake(intake.answers)
-    program = domain.build_program(answers)
+    clearance = intake.clearance
+    program = domain.build_program(answers, clearance=clearance.as_rule if clearance is not None else None)
     document = domain.program_to_json(program)
     if document is None:
         return None
@@ -132,14 +150,24 @@ def current(request: HttpRequest) -> Current:
 def newest_check_and_program(patient_id: int) -> tuple[Intake | None, Program | None]:
     """The patient's newest check and the newest program made from it (None where there is none).
 
-    One plain statement: the check comes back with only its id, patient and current tier loaded, and its other
-    fields (the answers, the result) load when first used, as with ``.only()``.
+    One plain statement: the check comes back with only its id, patient, current tier, place and time
+    loaded, and its other fields (the answers, the result) load when first used, as with ``.only()``;
+    whether danger signs were reported since it comes too, so the usual case (none) costs no second query,
+    and so does its clearance, with the results it must cover when there is one.
     """
-    intakes = connection.ops.quote_name(Intake._meta.db_table)
-    programs = connection.ops.quote_name(Program._meta.db_table)
+    quote = connection.ops.quote_name
+    intakes, programs = quote(Intake._meta.db_table), quote(Program._meta.db_table)
+    updates, clearances = quote(SafetyUpdate._meta.db_table), quote(Clearance._meta.db_table)
+    results = ", ".join(
+        f"CASE WHEN c.id IS NULL THEN NULL ELSE i.{quote(name)} END" for name in CLEARED_FIELDS
+    )
+    check = ", ".join(f"i.{quote(name)}" for name in CHECK_FIELDS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT i.id, i.patient_id, i.current_tier, {columns(Program, 'p')} FROM {intakes} i "
+            f"SELECT {check}, {results}, "
+            f"EXISTS (SELECT 1 FROM {updates} u WHERE u.intake_id = i.id), "
+            f"{columns(Clearance, 'c')}, {columns(Program, 'p')} FROM {intakes} i "
+            f"LEFT JOIN {clearances} c ON c.intake_id = i.id "
             f"LEFT JOIN {programs} p ON p.id = (SELECT newest.id FROM {programs} newest "
             f"WHERE newest.intake_id = i.id ORDER BY newest.created DESC LIMIT 1) "
             f"WHERE i.patient_id = %s ORDER BY i.created DESC LIMIT 1",
@@ -148,35 +176,89 @@ def newest_check_and_program(patient_id: int) -> tuple[Intake | None, Program | 
         row = cursor.fetchone()
     if row is None:
         return None, None
-    intake = Intake.from_db(connection.alias, ["id", "patient_id", "current_tier"], row[:3])
-    record = instance(Program, row[3:]) if row[3] is not None else None
+    values = list(row)
+    loaded, values = values[: len(CHECK_FIELDS)], values[len(CHECK_FIELDS) :]
+    cleared, values = values[: len(CLEARED_FIELDS)], values[len(CLEARED_FIELDS) :]
+    reported, values = values[0], values[1:]
+    width = len(Clearance._meta.concrete_fields)
+    clearance = instance(Clearance, values[:width]) if values[0] is not None else None
+    record = instance(Program, values[width:]) if values[width] is not None else None
+    fields = CHECK_FIELDS + (CLEARED_FIELDS if clearance is not None else ())
+    intake = partial_instance(Intake, fields, loaded + (cleared if clearance is not None else []))
+    if not reported:
+        intake.__dict__["safety_update"] = None  # known already: Intake.safety_update need not ask
+    intake.__dict__["clearance"] = clearance  # known already: Intake.clearance need not ask
     return intake, record
 
 
-def stopped_today(patient: Patient | None, today: date | None = None) -> dict[str, str]:
-    """Exercises a session stopped today for spreading symptoms: {exercise id: why}."""
-    if patient is None:
+# The check's fields read with its program, and those read too when it has a clearance to check.
+CHECK_FIELDS = ("id", "patient_id", "current_tier", "where", "created")
+CLEARED_FIELDS = ("result", "current_result")
+
+
+def partial_instance(model: type[M], names: tuple[str, ...], values: list[Any]) -> M:
+    """A ``model`` instance with only the fields ``names`` (attribute names, as ``patient_id``) loaded from
+    their raw ``values``, each made into its Python value by the database's and the field's own
+    converters, as the ORM does."""
+    given = dict(zip(names, values, strict=True))
+    attnames, converted = [], []
+    for field in model._meta.concrete_fields:  # from_db takes the values in the model's field order
+        if field.attname not in given:
+            continue
+        value = given[field.attname]
+        expression = field.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
+            value = convert(value, expression, connection)
+        attnames.append(field.attname)
+        converted.append(value)
+    return model.from_db(connection.alias, attnames, converted)
+
+
+def sticking_stops(patient_id: int, newest_check: datetime | None) -> dict[str, stops.KeptOut]:
+    """The exercises kept out now after a stop because the pain spread (:func:`.stops.kept_out`), by id.
+
+    ``newest_check``: when the person's newest check that allows exercise was made (None if none).
+    Read with plain statements, as this runs on every program page: the logs flagged for review (every
+    stop because the pain spread is), and only from the days a check that new has not already released;
+    the clinicians' clearances only when some stop sticks.
+    """
+    flagged: dict[str, Any] = {"patient": patient_id, "needs_review": True}
+    if newest_check is not None:
+        # A stop more than RECHECK_AFTER_DAYS days before the check is released by it; a day more for
+        # the time zones and a day for a session that ran past midnight.
+        flagged["started_at__gte"] = newest_check - timedelta(days=stops.RECHECK_AFTER_DAYS + 2)
+    found = [
+        stops.Stop(item["id"], timezone.localtime(log.finished_at), status, symptoms)
+        for log in fetch(SessionLogRecord, flagged)
+        for item in log.exercises
+        if (status := _member(ExerciseStatus, item.get("status"))) is not None
+        and (symptoms := _member(SymptomMovement, item.get("symptoms"))) is not None
+    ]
+    if not any(stops.sticks(stop) for stop in found):
         return {}
-    day = today or timezone.localdate()
-    # Today is from midnight to midnight where the person is (the active time zone), as ``__date`` means.
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-    that_day = {"patient": patient.pk, "started_at__gte": start, "started_at__lt": end}
-    stopped: dict[str, str] = {}
-    for log in fetch(SessionLogRecord, that_day, order_by="started_at"):  # the latest reason wins
-        for item in log.exercises:
-            if item.get("status") == ExerciseStatus.STOPPED.value:
-                stopped[item["id"]] = item.get("stop_reason", "")
-    return stopped
+    clearances = [
+        stops.ResumeClearance(record.exercise_id, timezone.localtime(record.created))
+        for record in fetch(ResumeClearance, {"patient": patient_id})
+    ]
+    checks = [timezone.localdate(newest_check)] if newest_check is not None else []
+    return stops.kept_out(found, clearances, checks)
 
 
-def without(program: domain.Program, stopped: dict[str, str]) -> domain.Program:
-    """``program`` minus the exercises stopped today, which are listed as left out with the reason."""
-    kept = tuple(exercise for exercise in program.exercises if exercise.id not in stopped)
+def _member(kind: type[E], value: object) -> E | None:
+    """The member of ``kind`` with this value, or None (for an odd value in a stored log)."""
+    try:
+        return kind(value)
+    except ValueError:
+        return None
+
+
+def without(program: domain.Program, kept_out: Mapping[str, stops.KeptOut]) -> domain.Program:
+    """``program`` minus the exercises kept out, which are listed as left out with the reason."""
+    kept = tuple(exercise for exercise in program.exercises if exercise.id not in kept_out)
     paused = tuple(
-        domain.LeftOut(exercise.id, exercise.name, "stopped-today", stopped[exercise.id])
+        domain.LeftOut(exercise.id, exercise.name, stops.STOP_RULE, kept_out[exercise.id].reason)
         for exercise in program.exercises
-        if exercise.id in stopped
+        if exercise.id in kept_out
     )
     return replace(program, exercises=kept, left_out=program.left_out + paused)
 
@@ -244,3 +326,15 @@ def exercise_problems(exercises: object) -> list[str]:
                 field = ".".join(str(part) for part in detail["loc"])
                 problems.append(f"{where}.dosage{'.' + field if field else ''}: {detail['msg']}")
     return problems
+
+
+def kept_out_of(patient: Patient) -> dict[str, stops.KeptOut]:
+    """The exercises kept out now for ``patient`` (for the clinic's record and the report), by id.
+
+    Only the newest check need be asked: any older one at least 7 days after a stop is older than it.
+    When the newest check does not allow exercise there is no program to follow, and every stop not
+    cleared to resume is listed.
+    """
+    latest = patient.intakes.first()
+    newest = latest.created if latest is not None and latest.exercise_allowed else None
+    return sticking_stops(patient.pk, newest)

@@ -18,9 +18,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
+from sciatrack.content.loader import exercise_names
 from sciatrack.domain.outcomes import LABEL, rule_words
 
 from .checking import patient_of
+from .models import Clearance
+from .programs import kept_out_of
 from .progress import progress_of
 from .progress_views import progress_charts, stopped_with_names
 
@@ -30,10 +33,12 @@ CSV_HEADER = ("record", "date", "field", "value")
 
 
 def report_context(patient: Patient) -> dict[str, Any]:
-    """What the report prints: the person, their checks, program, changes, adherence, charts and stops."""
+    """What the report prints: the person, their checks and clearances, program, changes, adherence,
+    charts, and stops (those that keep an exercise out now too)."""
     progress = progress_of(patient)
     intakes = list(patient.intakes.order_by("created"))
     program = patient.programs.first()
+    names = exercise_names()
     return {
         "patient": patient,
         "today": progress.today,
@@ -54,6 +59,12 @@ def report_context(patient: Patient) -> dict[str, Any]:
         "program_changes": list(program.changes.order_by("created")) if program else [],
         "charts": progress_charts(progress) if progress.has_data else [],
         "stopped": stopped_with_names(progress),
+        "check_clearances": list(
+            Clearance.objects.filter(intake__patient=patient).select_related("intake").order_by("created")
+        ),
+        "kept_out": [
+            (kept, names.get(kept.exercise_id, kept.exercise_id)) for kept in kept_out_of(patient).values()
+        ],
         "adherence_done": sum(week.done for week in progress.adherence),
         "adherence_prescribed": sum(week.prescribed for week in progress.adherence),
     }
@@ -73,12 +84,17 @@ def report_pdf_bytes(patient: Patient) -> bytes:
 
 def data_rows(patient: Patient) -> Iterator[tuple[str, str, str, str]]:
     """Every value the person gave, one per row: (record, date, field, value), oldest first per record."""
-    for intake in patient.intakes.order_by("created"):
+    for intake in patient.intakes.order_by("created").prefetch_related("clearances"):
         day = timezone.localdate(intake.created).isoformat()
         yield ("check", day, "tier", intake.current_tier)
         yield ("check", day, "where", intake.where)
         if intake.current_result is not None:
             yield ("check", day, "tier_when_made", intake.tier)
+        for clearance in intake.clearances.all():
+            yield ("check", day, "cleared_by", f"{clearance.by}: {clearance.by_name}")
+            yield ("check", day, "cleared_on", timezone.localdate(clearance.created).isoformat())
+            yield ("check", day, "cleared_seen_on", clearance.seen_on.isoformat())
+            yield ("check", day, "cleared_note", clearance.note)
         for questionnaire, entry in sorted((intake.measures or {}).items()):
             if questionnaire == "nprs":
                 for item, value in sorted(entry.items()):

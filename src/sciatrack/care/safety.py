@@ -8,16 +8,17 @@ exercise and show the advice instead. :func:`exercise_block` answers for one req
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from sciatrack.domain.intake import IntakeError
+from sciatrack.domain.intake import IntakeAnswers, IntakeError, parse_intake
+from sciatrack.domain.safety_update import danger_signs, topped_up
 
 from . import checking, steps
-from .models import Intake
+from .models import Intake, SafetyUpdate
 from .presentation import result_context
 
 
@@ -48,7 +49,7 @@ def exercise_block(request: HttpRequest) -> ExerciseBlock | None:
         latest = Intake.objects.filter(patient=patient).order_by("-created").first()
         if latest is None or latest.exercise_allowed:
             return None
-        return _block(latest.triage_result)
+        return _block(latest.advice)
     if request.user.is_authenticated:  # staff without a patient record have no check
         return None
     state = checking.load(request)
@@ -60,7 +61,36 @@ def exercise_block(request: HttpRequest) -> ExerciseBlock | None:
         return None
 
 
+def answers_so_far(check: Intake) -> IntakeAnswers:
+    """The check's answers with every safety update since added: the new questions of a top-up, and
+    each danger sign reported (the contract, section 3: a report adds to the latest check's answers)."""
+    answers = parse_intake(check.answers)
+    for update in check.safety_updates.order_by("created"):
+        if update.source == SafetyUpdate.Source.TOP_UP:
+            answers = topped_up(answers, update.signs)
+        else:
+            answers = replace(answers, red_flags=answers.red_flags | frozenset(update.signs))
+    return answers
+
+
+def new_questions(request: HttpRequest) -> tuple[Intake, tuple[str, ...]] | None:
+    """The newest check and the questions it never asked (a version-1 check not topped up yet), or None."""
+    patient = checking.patient_of(request)
+    check = Intake.objects.filter(patient=patient).order_by("-created").first() if patient else None
+    if check is None:
+        return None
+    not_asked = answers_so_far(check).not_asked
+    return (check, not_asked) if not_asked else None
+
+
 def context(request: HttpRequest) -> dict[str, Any]:
     """``exercise_block`` for every template, read only when a template uses it."""
     block = SimpleLazyObject(lambda: exercise_block(request) or False)
-    return {"exercise_block": block, "hide_exercises": block}
+    # The list of danger signs is the same for everyone; the template calls it when it shows it.
+    top_up = SimpleLazyObject(lambda: bool(new_questions(request)))
+    return {
+        "exercise_block": block,
+        "hide_exercises": block,
+        "danger_signs": danger_signs,
+        "top_up_needed": top_up,
+    }

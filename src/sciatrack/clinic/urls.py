@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invitations, program_edit, views
+from . import clearance_views, invitations, program_edit, views
 
 urlpatterns = [
     path("", views.dashboard_page, name="clinic-dashboard"),
@@ -9,4 +9,10 @@ urlpatterns = [
     path("patients/<uuid:patient_uuid>/", views.patient_page, name="clinic-patient"),
     path("patients/<uuid:patient_uuid>/report.pdf", views.patient_report, name="clinic-patient-report"),
     path("patients/<uuid:patient_uuid>/program/", program_edit.edit_program, name="clinic-patient-program"),
+    path("patients/<uuid:patient_uuid>/clear/", clearance_views.clear_check, name="clinic-patient-clear"),
+    path(
+        "patients/<uuid:patient_uuid>/resume/<slug:exercise_id>/",
+        clearance_views.resume_exercise,
+        name="clinic-patient-resume",
+    ),
 ]

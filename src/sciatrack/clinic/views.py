@@ -16,12 +16,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from sciatrack.accounts.models import Patient
+from sciatrack.care import clearances
+from sciatrack.care.models import Clearance
+from sciatrack.care.programs import kept_out_of
 from sciatrack.care.progress import progress_of
 from sciatrack.care.progress_report import report_pdf_bytes
 from sciatrack.care.progress_views import progress_charts, stopped_with_names
+from sciatrack.content.loader import exercise_names
+from sciatrack.domain.clearance import ClearedBy
 from sciatrack.domain.outcomes import LABEL
 
 from . import access, dashboard
+from .forms import CLEARANCE_LABELS, ClinicianClearanceForm
 from .models import AuditEvent, ClinicianNote
 
 PAGE_SIZE = 50
@@ -65,7 +72,7 @@ def patient_page(
         return forbidden(request)
     patient = access.patient_for(request, patient_uuid)
     note_problem = ""
-    if request.method == "POST" and program_problems is None:
+    if request.method == "POST" and program_problems is None:  # a new note
         text = request.POST.get("note", "").strip()
         if not text or len(text) > NOTE_MAX:
             note_problem = f"Note: write 1 to {NOTE_MAX} characters (this has {len(text)}); nothing was saved"
@@ -77,23 +84,58 @@ def patient_page(
             )
             access.record(request, patient, AuditEvent.Action.CHANGE)
             return redirect("clinic-patient", patient_uuid=patient.uuid)
+    status = 422 if note_problem or program_problems else 200
+    return record_page(
+        request, patient, program_problems=program_problems or [], note_problem=note_problem, status=status
+    )
+
+
+def record_page(
+    request: HttpRequest,
+    patient: Patient,
+    *,
+    program_problems: list[str] | None = None,
+    note_problem: str = "",
+    clearance_form: ClinicianClearanceForm | None = None,
+    clearance_problems: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The record as the clinic sees it, with any refused change's problems; the look is audited."""
     access.record(request, patient, AuditEvent.Action.VIEW)
     progress = progress_of(patient)
     latest = patient.intakes.first()
     program = patient.programs.first()
+    clinician = access.clinician_of(request.user)
+    may_clear = clinician is not None and clinician.clinic_id == patient.clinic_id
+    kept_out = kept_out_of(patient)
+    names = exercise_names()
     context: dict[str, Any] = {
         "patient": patient,
         "progress": progress,
         "latest": latest,
         "program": program,
         "program_exercises": [
-            (item["name"], item["dosage_text"]) for item in (program.exercises if program else [])
+            (item["name"], item["dosage_text"], item["id"] in kept_out)
+            for item in (program.exercises if program else [])
         ],
         "changes": [(LABEL[c.measure], c) for c in progress.changes if c.baseline is not None],
         "charts": progress_charts(progress) if progress.has_data else [],
         "sessions": list(patient.session_logs.all()[:20]),
         "notes": list(patient.clinician_notes.all()[:50]),
         "program_problems": program_problems or [],
+        "clearable": may_clear and latest is not None and clearances.may_clear(latest, ClearedBy.CLINICIAN),
+        "clearance_form": clearance_form
+        or (ClinicianClearanceForm(check_day=clearances.check_day(latest)) if latest else None),
+        "clearance_problems": clearance_problems or [],
+        "clearance_errors": [
+            f"{CLEARANCE_LABELS.get(field, field)}: {' '.join(str(m) for m in messages)}"
+            for field, messages in (clearance_form.errors.items() if clearance_form is not None else [])
+        ],
+        "check_clearances": list(
+            Clearance.objects.filter(intake__patient=patient).select_related("intake").order_by("created")
+        ),
+        "kept_out": [(kept, names.get(kept.exercise_id, kept.exercise_id)) for kept in kept_out.values()],
+        "may_clear_to_resume": may_clear and program is not None,
         "program_changes": list(program.changes.all()[:20]) if program else [],
         "editable": [
             (item, item["dosage"].get("reps"), item["dosage"].get("times_per_day"))
@@ -102,7 +144,6 @@ def patient_page(
         "note_problem": note_problem,
         "stopped": stopped_with_names(progress),
     }
-    status = 422 if note_problem or program_problems else 200
     return render(request, "clinic/patient.html", context, status=status)
 
 

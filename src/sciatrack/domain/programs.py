@@ -1,7 +1,8 @@
 """Intake + exercise library -> a personal home program, and what was left out and why.
 
-Only intakes the triage clears for exercise (``routine`` and ``self_care``) get a program; for any other
-tier :func:`build_program` returns ``None`` and the triage advice says what to do instead. Which exercises
+Only intakes the triage clears for exercise (``routine`` and ``self_care``) get a program, or a held
+result that a clearance covers (:mod:`.clearance`); for any other :func:`build_program` returns ``None``
+and the triage advice says what to do instead. Which exercises
 are given, in which order, and when one is left out is data (``content/program_rules.yaml``); this module
 only applies it. Leave-out rules win over inclusion, so a safety exclusion can never be overridden by a
 pattern that also asks for the exercise.
@@ -24,6 +25,7 @@ from sciatrack.content.program_schema import AnswerTest, ProgramRules
 from sciatrack.content.safety_schema import PregnancyAdvice, PregnancyWarning
 from sciatrack.content.schema import Dosage, Exercise
 
+from .clearance import Clearance, covers
 from .differential import Pattern, mckenzie_pattern
 from .intake import IntakeAnswers
 from .triage import TriageResult, triage
@@ -120,10 +122,16 @@ def build_program(
     result: TriageResult | None = None,
     rules: ProgramRules | None = None,
     library: Mapping[str, Exercise] | None = None,
+    clearance: Clearance | None = None,
 ) -> Program | None:
-    """The program for ``answers``, or ``None`` when the triage does not allow exercise."""
+    """The program for ``answers``, or ``None`` when the triage does not allow exercise.
+
+    ``clearance``: the result was cleared (see :mod:`.clearance`); the program is built as for a
+    result that allows exercise when, and only when, the clearance covers the result.
+    """
     result = result if result is not None else triage(answers)
-    if not result.exercise_allowed:
+    cleared = clearance is not None and covers(clearance, result.where, (rule.id for rule in result.matched))
+    if not (result.exercise_allowed or cleared):
         return None
     rules = rules or load_program_rules()
     library = library or load_exercises()

@@ -70,6 +70,12 @@ def updated_answers(answers: IntakeAnswers, yes: Iterable[str], weeks_since: flo
     return replace(answers, onset_weeks=onset, red_flags=answers.red_flags | frozenset(yes))
 
 
+def topped_up(answers: IntakeAnswers, yes: Iterable[str]) -> IntakeAnswers:
+    """A version-1 check's answers with the questions added in version 2 asked: ``yes`` for those
+    answered yes, no for the rest. Answers already of version 2 come back as they are, plus ``yes``."""
+    return replace(answers, schema=SCHEMA, red_flags=answers.red_flags | frozenset(yes))
+
+
 def at_least(
     result: TriageResult, where: Where, emergency_number: str = DEFAULT_EMERGENCY_NUMBER
 ) -> TriageResult:

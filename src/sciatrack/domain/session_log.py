@@ -2,8 +2,9 @@
 
 After each exercise the person says how the leg symptoms moved. Moving up toward the back
 (centralising) or staying the same lets the session go on; spreading further down the leg or getting
-worse (peripheralising) stops that exercise for today and marks it for a clinician to review; a new
-danger sign ends the session at once with the triage advice.
+worse (peripheralising) stops that exercise, which stays out of the program until a clinician clears it
+or a new full check a week later allows it (:mod:`.stops`); a danger sign ends the session, and each
+danger sign is then asked so the whole tier table can say where to go.
 
 :func:`parse_session_log` checks a log as sent by the browser or the terminal guide and raises
 :class:`SessionLogError` listing every problem, each naming its field and what is allowed.
@@ -63,13 +64,13 @@ RESPONSES: dict[SymptomMovement, Response] = {
     SymptomMovement.SAME: Response(Action.CONTINUE, "Fine: carry on with the next exercise.", False),
     SymptomMovement.SPREAD_DOWN: Response(
         Action.STOP_EXERCISE,
-        "Symptoms spreading down the leg mean this exercise is pressing on the nerve. Leave it out for the "
-        "rest of today; it is marked for your clinician to review before you do it again.",
+        "Symptoms spreading down the leg mean this exercise is pressing on the nerve. It stays out of your "
+        "program until your clinician says you can start it again, or a new check a week from now allows it.",
         True,
     ),
     SymptomMovement.RED_FLAG: Response(
         Action.END_SESSION,
-        "What you noticed can be a sign of a problem that needs a doctor today: follow the advice below.",
+        "Stop now. Next we ask about each danger sign, so we can tell you where to go.",
         True,
     ),
 }

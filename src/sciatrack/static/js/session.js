@@ -16,7 +16,7 @@
 
   var state = {
     index: -1, endsAt: 0, remaining: 0, paused: false, timer: null,
-    painBefore: null, painAfter: null, startedAt: null, endedEarly: false, endReason: "",
+    painBefore: null, painAfter: null, startedAt: null, endedEarly: false, endReason: "", noDanger: false,
     muted: localStorage.getItem("sciatrack-muted") === "1", wakeLock: null,
     key: (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : fallbackUuid(),
     log: {}, order: [], continueTo: null
@@ -159,12 +159,13 @@
       field("red-flag").textContent = response.message;
       show("red-flag");
       speak("Stop exercising now.");
-      finish();
+      // The log is kept first; then each danger sign is asked, and the whole table says where to go.
+      finish(goToDangerQuestions);
       return;
     }
     if (response.action === "stop_exercise") {
       logged.status = "stopped"; logged.stop_reason = response.message;
-      field("feedback-title").textContent = "Stopped for today";
+      field("feedback-title").textContent = "Stopped: kept out of your program";
     } else {
       field("feedback-title").textContent = value === "moved_up" ? "Good sign" : "Fine";
     }
@@ -182,7 +183,11 @@
     speak("That is the end of today's session. Well done.");
   }
 
-  function finish() {
+  function goToDangerQuestions() {
+    window.location.href = action("something-wrong").getAttribute("href");
+  }
+
+  function finish(then) {
     clearInterval(state.timer);
     state.finished = true;
     if (state.wakeLock) { state.wakeLock.release().catch(function () {}); state.wakeLock = null; }
@@ -200,12 +205,13 @@
       exercises: exercises.length ? exercises : [{ id: steps[1].exercise, status: "skipped" }],
       ended_early: state.endedEarly,
       end_reason: state.endReason
-    }, 0);
+    }, 0, typeof then === "function" ? then : function () {});
   }
 
-  function send(log, attempt) {
+  // ``then`` runs once the log is stored, or once sending has given up: never before.
+  function send(log, attempt, then) {
     var note = field("saved");
-    if (!data.save) { note.textContent = "Sign in to keep a log of your sessions."; return; }
+    if (!data.save) { note.textContent = "Sign in to keep a log of your sessions."; then(); return; }
     var token = root.querySelector("input[name='csrfmiddlewaretoken']").value;
     fetch("/api/sessions", {
       method: "POST",
@@ -213,19 +219,37 @@
       credentials: "same-origin",
       body: JSON.stringify(Object.assign({ program: data.program }, log))
     }).then(function (response) {
-      if (response.ok) { note.textContent = "Saved to your log."; return; }
-      return response.json().then(function (body) { note.textContent = "Not saved: " + (body.detail || response.status); });
+      if (response.ok) { note.textContent = "Saved to your log."; then(); return; }
+      return response.json().then(function (body) { note.textContent = "Not saved: " + (body.detail || response.status); then(); });
     }).catch(function () {
       // The same key is sent again, so a send that did arrive is not stored twice.
-      if (attempt < 3) { note.textContent = "Saving…"; setTimeout(function () { send(log, attempt + 1); }, 2000 * (attempt + 1)); }
-      else note.textContent = "Not saved: no connection.";
+      if (attempt < 3) { note.textContent = "Saving…"; setTimeout(function () { send(log, attempt + 1, then); }, 2000 * (attempt + 1)); }
+      else { note.textContent = "Not saved: no connection."; then(); }
     });
   }
 
-  painScale("before", function (value) {
-    state.painBefore = value;
-    action("begin").disabled = false;
-    $("[data-hint]").hidden = true;
+  // The session starts once the pain is rated and "none of these now" is tapped (spec section 3).
+  function readyToBegin() {
+    var ready = state.painBefore !== null && state.noDanger;
+    action("begin").disabled = !ready;
+    $("[data-hint]").hidden = ready;
+  }
+  painScale("before", function (value) { state.painBefore = value; readyToBegin(); });
+  action("no-danger").addEventListener("click", function (event) {
+    state.noDanger = true;
+    event.currentTarget.setAttribute("aria-pressed", "true");
+    event.currentTarget.textContent = "None of these now: thank you";
+    readyToBegin();
+  });
+  action("something-wrong").addEventListener("click", function (event) {
+    // A session under way is logged as ended early before the danger signs are asked.
+    if (!state.startedAt || state.finished) return;
+    event.preventDefault();
+    var step = steps[state.index];
+    if (step && step.exercise) { var logged = entry(step.exercise); logged.status = "stopped"; logged.stop_reason = "Something felt wrong."; }
+    state.endedEarly = true; state.endReason = "The person pressed Something is wrong.";
+    show("red-flag");
+    finish(goToDangerQuestions);
   });
   painScale("after", function (value) { state.painAfter = value; action("finish").disabled = false; });
 
@@ -266,7 +290,7 @@
     go(nextExerciseIndex(state.index));
   });
   action("continue").addEventListener("click", function () { go(state.continueTo); });
-  action("finish").addEventListener("click", finish);
+  action("finish").addEventListener("click", function () { finish(); });
   var mute = action("mute");
   function showMute() {
     mute.setAttribute("aria-pressed", state.muted ? "true" : "false");
