@@ -74,7 +74,9 @@ def answer_the_danger_signs(page: Page, yes: set[str]) -> None:
 
 
 def visible_screen(page: Page) -> str:
-    return page.locator(".session-screen:not([hidden])").first.get_attribute("data-screen") or ""
+    # After a red flag the page goes on to the danger-sign questions, which have no session screens.
+    shown = page.locator(".session-screen:not([hidden])")
+    return (shown.first.get_attribute("data-screen") or "") if shown.count() else ""
 
 
 def play(page: Page, answer_for: dict[str, SymptomMovement]) -> list[str]:
