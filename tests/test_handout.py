@@ -23,6 +23,7 @@ from sciatrack.content.loader import load_exercises
 from sciatrack.content.schema import DosageSource
 from sciatrack.domain.intake import parse_intake
 from sciatrack.domain.programs import Program, build_program
+from sciatrack.domain.safety_update import danger_signs
 from sciatrack.domain.triage import Where, place_advice, result_to_json, triage
 from sciatrack.handout import render_handout_html, render_handout_pdf
 from web.test_check import walk
@@ -107,7 +108,10 @@ def test_it_heads_the_pdf_with_the_date_the_tier_and_when_to_get_help(
     emergency = place_advice(Where.EMERGENCY_DEPARTMENT_NOW)
     assert f"stop the exercises. {emergency.headline}." in text
     assert flat(emergency.what_to_do_now[0]) in text and "call 911" in text
-    assert "controlling your bowels" in text
+    # Every danger sign, each emergency one marked.
+    for sign in danger_signs():
+        assert " ".join(sign.label.split()[:5]) in text  # the start of each: a long line breaks anywhere
+    assert text.count("(emergency: go now)") == sum(sign.emergency_alone for sign in danger_signs())
 
 
 def test_it_numbers_the_steps_and_loads_nothing_from_elsewhere() -> None:

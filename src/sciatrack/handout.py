@@ -22,6 +22,7 @@ from sciatrack.content.dosage_text import project_dose_note
 from sciatrack.content.loader import load_exercises
 from sciatrack.content.schema import Exercise
 from sciatrack.domain.programs import LeftOut, Program, ProgramExercise
+from sciatrack.domain.safety_update import danger_signs
 from sciatrack.domain.triage import DEFAULT_EMERGENCY_NUMBER, Where, place_advice
 
 TEMPLATE = "care/handout.html"
@@ -32,13 +33,6 @@ STOP_AND_REST = (
     "Stop the exercise you are doing if it brings back your usual leg pain, or if pain, numbness or "
     "tingling spreads further down your leg than before you started. Rest, and tell your clinician if it "
     "does not settle within a day."
-)
-GET_HELP_NOW = (
-    "numbness or tingling between your legs or around your back passage",
-    "a new problem holding or passing urine, or controlling your bowels",
-    "a leg or foot that is getting weaker, or both legs at once",
-    "numbness or tingling in your face, head, jaw or arms",
-    "an upset stomach, a fever or feeling generally unwell together with the back pain",
 )
 
 
@@ -108,7 +102,7 @@ def handout_context(
         "where_label": advice.get("where", ""),
         "todo": list(advice.get("what_to_do_now", [])),
         "stop_and_rest": STOP_AND_REST,
-        "get_help_now": GET_HELP_NOW,
+        "get_help_now": danger_signs(),
         # The danger signs below send the person where the emergency tier does, in its own words.
         "emergency_advice": place_advice(
             Where.EMERGENCY_DEPARTMENT_NOW, str(advice.get("emergency_number") or DEFAULT_EMERGENCY_NUMBER)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from sciatrack.accounts.models import Clinic, Clinician, Patient
-from sciatrack.care.models import Intake, SessionLog
+from sciatrack.care.models import Intake, SafetyUpdate, SessionLog
 from sciatrack.care.programs import create_program
 from sciatrack.clinic.models import AuditEvent
 from second_factor import confirm_second_factor
@@ -288,3 +288,32 @@ def test_it_lets_no_other_clinic_change_the_program(hugo: Client, alice: Patient
         hugo.post(f"/clinic/patients/{alice.uuid}/program/", program_form(alice, keep=[])).status_code == 404
     )
     assert alice.programs.get().exercises == before
+
+
+def test_it_lists_first_a_patient_who_reported_a_danger_sign_since_their_check(
+    cleo: Client, riverside: Clinic
+) -> None:
+    calm = patient("aaron", riverside)
+    reporting = patient("zora", riverside)
+    check = Intake.objects.get(patient=reporting)
+    SafetyUpdate.objects.create(
+        patient=reporting,
+        intake=check,
+        source=SafetyUpdate.Source.DIARY,
+        signs=["fever"],
+        result={"tier": "urgent", "where": "doctor_today"},
+        tier="urgent",
+        where="doctor_today",
+    )
+    SafetyUpdate.objects.create(  # a top-up of new questions is not a report of a danger sign
+        patient=calm,
+        intake=Intake.objects.get(patient=calm),
+        source=SafetyUpdate.Source.TOP_UP,
+        signs=[],
+        result={"tier": "self_care", "where": "home_program"},
+        tier="self_care",
+        where="home_program",
+    )
+    page = cleo.get("/clinic/").content.decode()
+    assert page.index("Zora") < page.index("Aaron")
+    assert page.count("Danger sign reported since the latest check") == 1

@@ -60,7 +60,7 @@ def test_it_has_a_skip_link_main_landmark_and_footer_reminder(client: Client) ->
     assert '<a class="skip-link" href="#main">' in page
     assert '<main id="main"' in page
     assert '<nav class="site-nav" aria-label="Main">' in page
-    assert "<footer" in page and "stop any exercise that brings on leg pain" in page
+    assert "<footer" in page and "stop any exercise that brings on new leg pain" in page
 
 
 def test_it_lists_all_seven_exercises(client: Client) -> None:

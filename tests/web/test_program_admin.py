@@ -103,3 +103,9 @@ def test_it_lists_session_logs_for_review_without_letting_anyone_edit_them(
     assert response.status_code == 403
     log.refresh_from_db()
     assert log.pain_before == 6
+
+
+@pytest.mark.parametrize("model", ["safetyupdate", "clearance", "resumeclearance"])
+def test_it_lists_safety_records_and_lets_nobody_add_or_edit_them(charlie_client: Client, model: str) -> None:
+    assert charlie_client.get(f"/admin/care/{model}/").status_code == 200
+    assert charlie_client.get(f"/admin/care/{model}/add/").status_code == 403

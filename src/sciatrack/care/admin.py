@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
-from .models import DiaryEntry, Intake, Program, SessionLog
+from .models import Clearance, DiaryEntry, Intake, Program, ResumeClearance, SafetyUpdate, SessionLog
 from .program_changes import change_program
 from .programs import exercise_problems
 
@@ -112,3 +112,34 @@ class DiaryEntryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The diary is the person's own account of their days.
         return False
+
+
+class RecordOnlyAdmin(admin.ModelAdmin):
+    """Safety records are made by the person or their clinician in the app, never by hand: read only."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SafetyUpdate)
+class SafetyUpdateAdmin(RecordOnlyAdmin):
+    list_display = ("created", "patient", "source", "tier", "where")
+    list_filter = ("source", "tier", "where")
+    search_fields = ("patient__display_name", "uuid")
+    date_hierarchy = "created"
+
+
+@admin.register(Clearance)
+class ClearanceAdmin(RecordOnlyAdmin):
+    list_display = ("created", "intake", "by", "by_name", "where", "seen_on")
+    list_filter = ("by", "where")
+    date_hierarchy = "created"
+
+
+@admin.register(ResumeClearance)
+class ResumeClearanceAdmin(RecordOnlyAdmin):
+    list_display = ("created", "patient", "exercise_id", "by_name", "stopped_at")
+    date_hierarchy = "created"

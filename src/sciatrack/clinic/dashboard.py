@@ -30,7 +30,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
-from sciatrack.care.models import Intake, Program, SessionLog
+from sciatrack.care.models import Intake, Program, SafetyUpdate, SessionLog
 from sciatrack.care.progress import assessment_of
 from sciatrack.content.rules_loader import get_questionnaire
 from sciatrack.domain.follow_ups import FollowUpStatus, follow_up_schedule
@@ -60,6 +60,13 @@ def annotated(patients: QuerySet[Patient], now: datetime, attention_only: bool =
     found = patients.annotate(
         latest_tier=Subquery(latest.values("current_tier")[:1]),
         latest_raised=Subquery(latest.values("advice_raised")[:1]),
+        latest_id=Subquery(latest.values("id")[:1]),
+        # Danger signs the person reported since their latest check (not a top-up of new questions).
+        reported=Exists(
+            SafetyUpdate.objects.filter(intake_id=OuterRef("latest_id")).exclude(
+                source=SafetyUpdate.Source.TOP_UP
+            )
+        ),
         flagged=Subquery(
             logs.filter(needs_review=True, started_at__gte=since).annotate(n=Count("pk")).values("n"),
             output_field=IntegerField(),
@@ -69,6 +76,7 @@ def annotated(patients: QuerySet[Patient], now: datetime, attention_only: bool =
         priority=Case(
             When(latest_tier__in=DANGER_TIERS, then=Value(0)),
             When(latest_raised=True, then=Value(0)),
+            When(reported=True, then=Value(0)),
             When(flagged__gt=0, then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
@@ -89,6 +97,8 @@ def reasons_for(patient: Any, now: datetime, today: date) -> tuple[str, ...]:
     found: list[str] = []
     if patient.latest_tier in DANGER_TIERS:
         found.append("Danger sign at the latest check")
+    if patient.reported:
+        found.append("Danger sign reported since the latest check")
     if patient.latest_raised:
         found.append("More urgent advice under the updated safety rules")
     if patient.flagged:
