@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sciatrack.domain.intake import RED_FLAG_KEYS
+from sciatrack.domain.vocabulary import RED_FLAG_KEYS, SCHEMA
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -56,7 +56,7 @@ STEADY_TOLERANCE = 0.2  # bare runs further apart than this: the machine was bus
 
 # A self-care check (the disc-pattern vignette): its program includes the McKenzie press-up.
 INTAKE: dict[str, Any] = {
-    "schema": "sciatrack.intake/1",
+    "schema": SCHEMA,
     "age": 42,
     "onset_weeks": 2,
     "pain": {"leg_now": 5, "back_now": 3},
@@ -130,7 +130,6 @@ def setup_data() -> dict[str, Any]:
     from sciatrack.accounts.models import Patient
     from sciatrack.care.models import Intake
     from sciatrack.care.programs import create_program
-    from sciatrack.content.version import content_version
     from sciatrack.domain.intake import parse_intake
     from sciatrack.domain.triage import result_to_json, triage
 
@@ -138,13 +137,7 @@ def setup_data() -> dict[str, Any]:
     patient = Patient.objects.create(user=user, display_name="Bench Patient")
     answers = parse_intake(INTAKE)
     result = triage(answers)
-    intake = Intake.objects.create(
-        patient=patient,
-        answers=answers.to_json(),
-        result=result_to_json(result),
-        tier=result.tier.value,
-        content_version=content_version(),
-    )
+    intake = Intake.objects.record(patient, answers.to_json(), result_to_json(result))
     program = create_program(intake)
     if program is None:
         raise SystemExit(f"the benchmark intake gave no program (tier {result.tier.value})")

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from sciatrack.accounts.models import Clinician
@@ -102,6 +104,18 @@ def refusal(where: Where | None, by: ClearedBy) -> str:
         "A result that sends the person to an emergency department is never cleared: "
         "they do a new check once they have been seen."
     )
+
+
+class CheckOfForm(forms.Form):
+    """Which check a clearance form was shown for: a form for an older check must change nothing."""
+
+    check = forms.UUIDField()
+
+
+def posted_check(request: HttpRequest) -> UUID | None:
+    """The check a clearance form was shown for, or None when it names none."""
+    form = CheckOfForm(request.POST)
+    return form.cleaned_data["check"] if form.is_valid() else None
 
 
 class SeenOnForm(forms.Form):

@@ -137,7 +137,7 @@ def own_clearance(request: HttpRequest) -> HttpResponse:
     check = found.check if found is not None else None
     if found is None or check is None or found.has_program:
         return _refused(request, "There is no check of yours waiting to be cleared.", 403)
-    if request.POST.get("check") != str(check.uuid):
+    if clearances.posted_check(request) != check.uuid:
         return _refused(request, "You have a newer check: look at its advice first.", 409)
     if not clearances.may_clear(check, ClearedBy.PERSON):
         where, _ = clearances.held_result(check)

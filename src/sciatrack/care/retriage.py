@@ -13,15 +13,15 @@ from typing import Any
 
 from sciatrack.domain.intake import IntakeError, parse_intake
 from sciatrack.domain.triage import result_to_json, triage
-from sciatrack.domain.vocabulary import PLACES, SCHEMA, Where
+from sciatrack.domain.vocabulary import PLACES, SCHEMA, Tier, Where
 
 # Version-1 results had no place; each tier then meant one place (contract version 1, section 2).
-VERSION_1_PLACES = {
-    "emergency": Where.EMERGENCY_DEPARTMENT_NOW,
-    "urgent": Where.DOCTOR_TODAY,
-    "soon": Where.DOCTOR_WITHIN_DAYS,
-    "routine": Where.CLINICIAN_REVIEW,
-    "self_care": Where.HOME_PROGRAM,
+VERSION_1_PLACES: dict[str, Where] = {
+    Tier.EMERGENCY: Where.EMERGENCY_DEPARTMENT_NOW,
+    Tier.URGENT: Where.DOCTOR_TODAY,
+    Tier.SOON: Where.DOCTOR_WITHIN_DAYS,
+    Tier.ROUTINE: Where.CLINICIAN_REVIEW,
+    Tier.SELF_CARE: Where.HOME_PROGRAM,
 }
 
 

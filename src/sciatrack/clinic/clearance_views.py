@@ -54,7 +54,7 @@ def clear_check(request: HttpRequest, patient_uuid: str) -> HttpResponse:
     if clinician is None:
         return record_page(request, patient, clearance_problems=[NOT_THEIR_CLINICIAN], status=403)
     latest = patient.intakes.first()
-    if latest is None or request.POST.get("check") != str(latest.uuid):
+    if latest is None or clearances.posted_check(request) != latest.uuid:
         problem = "Check: the person has a newer check; look at its result first. Nothing was changed."
         return record_page(request, patient, clearance_problems=[problem], status=409)
     if not clearances.may_clear(latest, ClearedBy.CLINICIAN):
