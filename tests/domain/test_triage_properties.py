@@ -46,8 +46,16 @@ EMERGENCY_SETS = (
 # Red flags that do not hold the exercises on their own (spec section 2: pregnancy is routine; diabetes
 # only makes fever and weakening more urgent).
 NOT_A_STOP_ALONE = ("pregnant_or_postpartum", "diabetes")
-BELOW_KNEE = {"back_of_calf", "side_of_calf", "front_of_shin", "top_of_foot", "sole", "heel", "big_toe"}
-BELOW_KNEE.add("little_toe")
+BELOW_KNEE = {
+    "back_of_calf",
+    "side_of_calf",
+    "front_of_shin",
+    "top_of_foot",
+    "sole",
+    "heel",
+    "big_toe",
+    "little_toe",
+}
 NERVE_SENSATIONS = {"tingling", "numbness", "electric", "burning", "weakness"}
 
 

@@ -211,3 +211,16 @@ def test_an_unanswered_new_question_is_named_and_nothing_is_stored(alice: Patien
 def test_a_version_2_check_has_no_new_questions(alice: Patient, browser: Client) -> None:
     make_intake(alice, "disc-pattern-self-care")
     assert browser.get("/safety/new-questions/")["Location"] == "/session/"
+
+
+def test_a_posted_source_that_asks_no_danger_signs_is_refused_by_name(
+    alice: Patient, browser: Client
+) -> None:
+    make_intake(alice, "disc-pattern-self-care")
+    page = browser.get("/safety/?from=diary").content.decode()
+    response = browser.post("/safety/", {"csrfmiddlewaretoken": token(page), "source": "top_up", **ALL_NO})
+    assert (
+        response.status_code == 422
+        and "choose one of: session_start, in_session, diary" in response.content.decode()
+    )
+    assert not SafetyUpdate.objects.exists()

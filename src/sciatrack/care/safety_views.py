@@ -37,16 +37,32 @@ BACK_TO = {
     SafetyUpdate.Source.IN_SESSION: "program",
     SafetyUpdate.Source.DIARY: "diary",
 }
+# The places that ask the danger signs again; a top-up of new questions has its own page.
+DANGER_SOURCES = [(value, label) for value, label in SafetyUpdate.Source.choices if value in BACK_TO]
 SOURCE_ERRORS = {
     "required": "say where you came from",
-    "invalid_choice": f"choose one of: {', '.join(SafetyUpdate.Source.values)}",
+    "invalid_choice": f"choose one of: {', '.join(value for value, _ in DANGER_SOURCES)}",
 }
 
 
-class SourceForm(forms.Form):
-    """Where the questions were opened from (the ``from`` of the link)."""
+def _source_field() -> forms.ChoiceField:
+    return forms.ChoiceField(choices=DANGER_SOURCES, error_messages=SOURCE_ERRORS)
 
-    source = forms.ChoiceField(choices=SafetyUpdate.Source.choices, error_messages=SOURCE_ERRORS)
+
+class OriginForm(forms.Form):
+    """The query of the link that opens the questions: ``?from=`` where the person was."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = _source_field()  # "from" is a Python keyword: declared here
+
+
+class SourceForm(forms.Form):
+    """Where the questions were opened from, carried by the form."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"] = _source_field()
 
 
 def _yes_no(label: str) -> forms.ChoiceField:
@@ -135,12 +151,12 @@ def danger_questions(request: HttpRequest) -> HttpResponse:
             )
             return redirect("safety-update", update_uuid=update.uuid)
     else:
-        origin = SourceForm({"source": request.GET.get("from", "")})
+        origin = OriginForm(request.GET)
         if not origin.is_valid():
             return render(
-                request, "care/safety_questions.html", {"bad_source": origin.errors["source"]}, status=400
+                request, "care/safety_questions.html", {"bad_source": origin.errors["from"]}, status=400
             )
-        form = DangerSignsForm(initial={"source": origin.cleaned_data["source"]})
+        form = DangerSignsForm(initial={"source": origin.cleaned_data["from"]})
         status = 200
     source = form.data.get("source") if form.is_bound else form.initial["source"]
     context = {
