@@ -55,6 +55,12 @@ class Intake(models.Model):
     measures = models.JSONField(default=dict, blank=True)
     content_version = models.CharField(max_length=40)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
+    # One finished check as the person submitted it (their answers in one check, once): a double click or
+    # a resent last step finds this key taken and gets the stored check back instead of a second one.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Why today's input rules would refuse this row, when it was stored before they existed; such a row
+    # is kept as it was, left out of pages and the registry, and listed for the site admin.
+    quarantine_reason = models.CharField(max_length=500, blank=True, default="")
 
     objects = IntakeManager()
 
@@ -132,6 +138,12 @@ class Program(models.Model):
     class Meta:
         ordering = ["-created"]
         indexes = [models.Index(fields=["patient", "-created"])]
+        constraints = [
+            # A check has one program: two first visits at once find the other's program, never make two.
+            models.UniqueConstraint(
+                fields=["intake"], condition=Q(intake__isnull=False), name="one_program_per_check"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.patient} · program of {self.created:%Y-%m-%d}"
@@ -162,6 +174,8 @@ class SessionLog(models.Model):
     # where true (see Meta), so that the usual session, with nothing to review, adds no index entry.
     needs_review = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
+    # See Intake.quarantine_reason.
+    quarantine_reason = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["-started_at"]
@@ -195,6 +209,8 @@ class DiaryEntry(models.Model):
     note = models.TextField(blank=True, max_length=500)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # See Intake.quarantine_reason.
+    quarantine_reason = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["-day"]
