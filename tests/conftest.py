@@ -20,6 +20,29 @@ CHROMIUM = os.environ.get("SCIATRACK_CHROMIUM", "/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# What the database cannot change runs once, on SQLite: browser tests (their storage paths have web tests
+# of their own on both databases), tests marked ``once`` (fuzzing without storage), and the pure domain
+# tests, which import no Django.
+ONCE_MARKERS = ("browser", "once")
+PURE_DIRECTORIES = (Path(__file__).parent / "domain",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.conf import settings
+
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        return
+    once = [
+        item
+        for item in items
+        if any(item.get_closest_marker(name) for name in ONCE_MARKERS)
+        or any(directory in item.path.parents for directory in PURE_DIRECTORIES)
+    ]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if item not in set(once)]
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     from django.conf import settings
 
