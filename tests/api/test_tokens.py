@@ -54,7 +54,7 @@ def a_log() -> dict[str, Any]:
 
 
 def post_with_key(key: str) -> int:
-    response = Client().post(
+    response = Client(enforce_csrf_checks=True).post(  # a script: no page, no cookie, no CSRF token
         "/api/sessions",
         data=json.dumps(a_log()),
         content_type="application/json",
@@ -102,7 +102,11 @@ def test_it_names_a_bad_key_name_and_makes_nothing(alice_client: Client) -> None
 
 def test_it_lets_nobody_revoke_someone_elses_key(alice_client: Client) -> None:
     make_key(alice_client)
-    bob = Client()
+    bob = Client(enforce_csrf_checks=True)
     bob.force_login(User.objects.create_user("bob", password="a long pw 123"))
-    assert bob.post(f"/accounts/tokens/{ApiToken.objects.get().pk}/revoke/").status_code == 404
+    page = bob.get("/").content.decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert csrf is not None
+    revoke = f"/accounts/tokens/{ApiToken.objects.get().pk}/revoke/"
+    assert bob.post(revoke, {"csrfmiddlewaretoken": csrf.group(1)}).status_code == 404
     assert ApiToken.objects.get().revoked is None

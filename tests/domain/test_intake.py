@@ -215,3 +215,18 @@ def test_it_reads_each_contradiction_the_safe_way() -> None:
     assert "thoracic_pain" in parse_intake(intake_json(regions=["mid_back"])).effective_flags
     assert "history_of_cancer" in parse_intake(intake_json(flags=["cancer_recent"])).effective_flags
     assert parse_intake(intake_json()).effective_flags == frozenset()
+
+
+def test_it_refuses_100000_repeated_regions_without_reading_them_all() -> None:
+    found = problems(intake_json(regions=["buttock"] * 100_000))
+    assert found == {"regions": found["regions"]}
+    assert "at most 50" in found["regions"]
+
+
+def test_it_keeps_a_choice_repeated_up_to_the_limit_once() -> None:
+    assert parse_intake(intake_json(regions=["sole"] * 50)).regions == ("sole",)
+
+
+@pytest.mark.parametrize("key", ["bad\x00", "\udfff", "k" * 61])
+def test_it_names_an_unknown_key_it_cannot_show_plainly(key: str) -> None:
+    assert "(a key)" in problems({**intake_json(), key: 1})

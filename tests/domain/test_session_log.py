@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from sciatrack.domain.plain_input import EARLIEST_MOMENT, FUTURE_SLACK, LONGEST_SESSION
 from sciatrack.domain.session_log import (
     ExerciseStatus,
     SessionLogError,
@@ -89,3 +91,64 @@ def test_it_lists_every_problem_at_once() -> None:
 
 def test_it_refuses_what_is_not_an_object() -> None:
     assert problems([1, 2]) == {"(body)": "must be a JSON object"}
+
+
+# A sane window for moments, and text every page can hold (issue 19) ----------------------------------
+
+NOW = datetime(2026, 5, 12, 12, 0, tzinfo=UTC)
+
+
+def problems_at(data: object, now: datetime) -> dict[str, str]:
+    with pytest.raises(SessionLogError) as caught:
+        parse_session_log(data, now=now)
+    return {problem.field: problem.message for problem in caught.value.problems}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"started_at": "0001-01-01T01:00:00+03:00"}, "started_at", "before 2000-01-01"),
+        ({"started_at": "1999-12-31T23:59:59+00:00"}, "started_at", "before 2000-01-01"),
+        ({"finished_at": "9999-12-31T23:59:00-05:00"}, "finished_at", "future"),
+        ({"finished_at": "2026-05-13T12:00:01+00:00"}, "finished_at", "future"),
+        ({"finished_at": "2026-05-13T08:00:01+02:00"}, "finished_at", "24 hours"),
+        ({"end_reason": "fine\x00"}, "end_reason", "NUL"),
+        ({"end_reason": "\udfff"}, "end_reason", "surrogate"),
+        ({"started_at": "2026-05-12T08:00:00+02:00\x00"}, "started_at", "ISO 8601"),
+        ({"idempotency_key": 5}, "idempotency_key", "UUID"),
+        ({"idempotency_key": ["5b0f0c2e-6a0a-4f55-9d0e-0b6d6f1f7f11"]}, "idempotency_key", "UUID"),
+        (
+            {"exercises": [{"id": "lift-off", "status": "stopped", "stop_reason": "a\udc00"}]},
+            "exercises[0].stop_reason",
+            "surrogate",
+        ),
+    ],
+)
+def test_it_refuses_moments_outside_the_window_and_text_no_page_can_hold(
+    changes: dict[str, Any], field: str, words: str
+) -> None:
+    found = problems_at(log(**changes), NOW)
+    assert field in found, found
+    assert words in found[field]
+
+
+def test_it_takes_a_session_of_exactly_24_hours_ending_a_day_ahead_of_the_clock() -> None:
+    data = log(started_at="2026-05-12T12:00:00+00:00", finished_at="2026-05-13T12:00:00+00:00")
+    parsed = parse_session_log(data, now=NOW)
+    assert parsed.finished_at - parsed.started_at == LONGEST_SESSION
+    assert parsed.finished_at == NOW + FUTURE_SLACK
+
+
+def test_it_reads_the_window_from_the_real_clock_by_default() -> None:
+    tomorrow_and_more = datetime.now(UTC) + FUTURE_SLACK + timedelta(minutes=5)
+    data = log(started_at=tomorrow_and_more.isoformat(), finished_at=tomorrow_and_more.isoformat())
+    assert "started_at" in problems(data)
+    assert parse_session_log(
+        log(started_at=EARLIEST_MOMENT.isoformat(), finished_at=EARLIEST_MOMENT.isoformat())
+    )
+
+
+def test_it_names_an_unknown_key_briefly_whatever_it_holds() -> None:
+    found = problems(log(**{"k" * 5000: 1, "bad\x00": 2}))
+    assert "k" * 5000 not in found and "bad\x00" not in found
+    assert all(len(field) <= 60 for field in found)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from typing import Any
@@ -12,6 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils.text import capfirst
 
+from api.as_browser import browser, post_json
 from sciatrack.accounts.models import Patient
 from sciatrack.api.sessions import StoredLogOut
 from sciatrack.care.models import Intake, Program, SessionLog
@@ -57,8 +57,9 @@ def a_log(**changes: Any) -> dict[str, Any]:
     return log
 
 
-def post(client: Client, body: object) -> Any:
-    return client.post("/api/sessions", data=json.dumps(body), content_type="application/json")
+def post(person: User | None, body: object) -> Any:
+    """POST a log as the session page's script does: from a browser checking CSRF, with the page's token."""
+    return post_json(browser(person), "/api/sessions", body)
 
 
 # The program page --------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def test_it_leaves_out_an_exercise_that_spread_symptoms(alice_client: Client, al
     from django.utils import timezone
 
     now = timezone.now().isoformat()
-    assert post(alice_client, a_log(started_at=now, finished_at=now, exercises=[stopped])).status_code == 201
+    assert post(alice.user, a_log(started_at=now, finished_at=now, exercises=[stopped])).status_code == 201
     data = alice_client.get("/session/").context["session_data"]
     assert "mckenzie-extension" not in data["exercises"]
     assert "this exercise made your pain spread" in alice_client.get("/program/").content.decode()
@@ -157,7 +158,7 @@ def test_the_page_shows_a_stop_a_clinicians_change_and_a_new_check_at_once(
         "symptoms": "spread_down",
         "stop_reason": "Spread.",
     }
-    assert post(alice_client, a_log(started_at=now, finished_at=now, exercises=[stopped])).status_code == 201
+    assert post(alice.user, a_log(started_at=now, finished_at=now, exercises=[stopped])).status_code == 201
     assert "this exercise made your pain spread" in alice_client.get("/program/").content.decode()
 
     record = Program.objects.get(patient=alice)
@@ -202,10 +203,10 @@ def test_a_kept_page_carries_this_requests_csrf_token_and_the_persons_name(alice
 # POST /api/sessions ------------------------------------------------------------------------------
 
 
-def test_it_stores_a_log_once_per_idempotency_key(alice_client: Client, alice: Patient) -> None:
+def test_it_stores_a_log_once_per_idempotency_key(alice: Patient) -> None:
     log = a_log()
-    first = post(alice_client, log)
-    again = post(alice_client, log)
+    first = post(alice.user, log)
+    again = post(alice.user, log)
     assert first.status_code == 201 and again.status_code == 200
     assert first.json()["uuid"] == again.json()["uuid"]
     assert SessionLog.objects.filter(patient=alice).count() == 1
@@ -223,50 +224,51 @@ def test_it_stores_a_log_once_per_idempotency_key(alice_client: Client, alice: P
         }
 
 
-def test_it_marks_a_spreading_exercise_for_review(alice_client: Client) -> None:
+def test_it_marks_a_spreading_exercise_for_review(alice: Patient) -> None:
     exercise = {
         "id": "glute-activation",
         "status": "stopped",
         "symptoms": "spread_down",
         "stop_reason": "spread",
     }
-    response = post(alice_client, a_log(exercises=[exercise]))
+    response = post(alice.user, a_log(exercises=[exercise]))
     assert response.status_code == 201
     assert response.json()["needs_review"] is True
 
 
-def test_it_refuses_a_bad_log_naming_every_field_and_stores_nothing(alice_client: Client) -> None:
+def test_it_refuses_a_bad_log_naming_every_field_and_stores_nothing(alice: Patient) -> None:
     body = a_log(pain_before=11, idempotency_key="again", exercises=[{"id": "yoga", "status": "maybe"}])
     body["colour"] = "red"
-    response = post(alice_client, body)
+    response = post(alice.user, body)
     assert response.status_code == 422
     fields = {problem["field"] for problem in response.json()["problems"]}
     assert {"pain_before", "idempotency_key", "exercises[0].id", "exercises[0].status", "colour"} <= fields
     assert SessionLog.objects.count() == 0
 
 
-def test_it_refuses_a_stopped_exercise_without_a_reason(alice_client: Client) -> None:
-    response = post(alice_client, a_log(exercises=[{"id": "lift-off", "status": "stopped"}]))
+def test_it_refuses_a_stopped_exercise_without_a_reason(alice: Patient) -> None:
+    response = post(alice.user, a_log(exercises=[{"id": "lift-off", "status": "stopped"}]))
     assert response.status_code == 422
     assert response.json()["problems"][0]["field"] == "exercises[0].stop_reason"
 
 
-def test_it_refuses_someone_elses_program(alice_client: Client) -> None:
+def test_it_refuses_someone_elses_program(alice: Patient) -> None:
     bob = Patient.objects.create(display_name="Bob")
     make_intake(bob, "disc-pattern-self-care")
     from sciatrack.care.programs import create_program
 
     bobs = create_program(Intake.objects.get(patient=bob))
     assert bobs is not None
-    response = post(alice_client, {**a_log(), "program": str(bobs.uuid)})
+    response = post(alice.user, {**a_log(), "program": str(bobs.uuid)})
     assert response.status_code == 422
     assert response.json()["problems"][0]["field"] == "program"
 
 
-def test_it_keeps_logs_only_for_signed_in_patients(client: Client) -> None:
-    assert post(client, a_log()).status_code == 401
-    client.force_login(User.objects.create_user("staff", password="a long test password"))
-    assert post(client, a_log()).status_code == 403
+def test_it_keeps_logs_only_for_signed_in_patients() -> None:
+    assert post(None, a_log()).status_code == 401
+    assert (
+        post(User.objects.create_user("staff", password="a long test password"), a_log()).status_code == 403
+    )
     assert SessionLog.objects.count() == 0
 
 

@@ -6,7 +6,6 @@ Hillside's; every form is posted by a client that enforces CSRF, with the token 
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -19,6 +18,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from api.as_browser import browser, post_json
 from sciatrack.accounts.models import Clinic, Clinician, Patient
 from sciatrack.accounts.own_data import export_document
 from sciatrack.care.models import Clearance, ProgramChange, ResumeClearance
@@ -93,9 +93,7 @@ def hugo(hillside: Clinic) -> Client:
 
 def stop_spreading(patient: Patient, at: datetime) -> None:
     """A guided session at ``at`` in which the press-up made the pain spread, sent as the browser sends it."""
-    api = Client()  # the session API is JSON, not a form
     assert patient.user is not None
-    api.force_login(patient.user)
     log = {
         "idempotency_key": str(uuid.uuid4()),
         "started_at": at.isoformat(),
@@ -106,7 +104,7 @@ def stop_spreading(patient: Patient, at: datetime) -> None:
             {"id": STOPPED, "status": "stopped", "symptoms": "spread_down", "stop_reason": "Spread."},
         ],
     }
-    response = api.post("/api/sessions", data=json.dumps(log), content_type="application/json")
+    response = post_json(browser(patient.user), "/api/sessions", log)  # as session.js sends it
     assert response.status_code == 201, response.content.decode()
 
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from sciatrack.content.dosage_text import describe_dosage
 from sciatrack.content.loader import get_exercise, load_exercises
 from sciatrack.content.schema import EXERCISE_IDS, Exercise
 
+from .errors import ErrorOut
+
 router = Router(tags=["exercises"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def exercise_out(exercise: Exercise) -> dict[str, Any]:

@@ -1,40 +1,32 @@
 """``POST /api/sessions``: store the log of one guided session, once per idempotency key.
 
-The browser's session cookie authenticates (with its CSRF token), or a script's personal key
-(``Authorization: Bearer``); only a person with a patient record can keep a log. The body is checked
-by the domain's own parser, so the browser and the terminal guide are held to the same rules. A log
-whose ``idempotency_key`` is already stored for this person is not stored again: the answer is the
-stored log with status 200 instead of 201.
+A script's personal key (``Authorization: Bearer``) authenticates, or else the browser's session cookie
+with its CSRF token (:mod:`.auth`); only a person with a patient record can keep a log. The body is read
+by :func:`~sciatrack.api.body.read_json` and checked by the domain's own parser, so the browser and the
+terminal guide are held to the same rules. A log whose ``idempotency_key`` is already stored for this
+person is not stored again: the answer is the stored log with status 200 instead of 201.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema, Status
-from ninja.security import SessionAuth
 
 from sciatrack.accounts.models import Patient
-from sciatrack.api.auth import TokenAuth
 from sciatrack.care.models import Program
 from sciatrack.care.programs import store_log
 from sciatrack.domain.session_log import SessionLogError, parse_session_log
 
+from .auth import PersonalKeyAuth, SignedInBrowserAuth
+from .body import read_json
+from .body_schemas import SESSION_LOG_SCHEMA, json_body, responses
+from .errors import ErrorOut, ProblemsOut, invalid
+
 router = Router(tags=["sessions"])
-
-
-class ProblemOut(Schema):
-    field: str
-    message: str
-
-
-class InvalidLogOut(Schema):
-    detail: str
-    problems: list[ProblemOut]
 
 
 class StoredLogOut(Schema):
@@ -44,40 +36,45 @@ class StoredLogOut(Schema):
     created: bool
 
 
-def invalid(detail: str, problems: list[dict[str, str]]) -> Status[dict[str, Any]]:
-    return Status(422, {"detail": detail, "problems": problems})
+ANSWERS = {
+    200: StoredLogOut,
+    201: StoredLogOut,
+    400: ProblemsOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    413: ProblemsOut,
+    422: ProblemsOut,
+}
+STORED = {201: "The log was stored.", 200: "A log with this idempotency_key was already stored; nothing new."}
 
 
 @router.post(
     "",
-    auth=[SessionAuth(), TokenAuth()],
+    auth=[PersonalKeyAuth(), SignedInBrowserAuth()],
     summary="Store a session log",
     description="Stores what was done in one guided session. Sending the same idempotency_key again "
-    "stores nothing and returns the stored log (200). Optional `program`: the uuid of the program followed.",
-    response={200: StoredLogOut, 201: StoredLogOut, 403: dict[str, str], 422: InvalidLogOut},
+    "stores nothing and returns the stored log (200). Optional `program`: the uuid of the program followed."
+    "\n\nA script sends its personal key as `Authorization: Bearer <key>` and needs nothing else. A browser "
+    "signed in with its session cookie sends the CSRF token of the page it came from as the header "
+    "`X-CSRFToken`.",
+    response=ANSWERS,
+    openapi_extra={**json_body(SESSION_LOG_SCHEMA), "responses": responses(ANSWERS, STORED)},
 )
 def create_session_log(request: HttpRequest) -> Status[dict[str, Any]] | JsonResponse:
-    bad_json: ValueError | None = None
-    try:
-        data = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        data, bad_json = None, error
-    wants_program = isinstance(data, dict) and data.get("program") is not None
-    program_uuid = _uuid_or_none(data["program"]) if wants_program else None
-    patient, program = _patient_and_program(request, program_uuid)
+    data = read_json(request)
+    # `program` is the API's own field, not the log's: taken out here, the rest is the log.
+    raw_program = data.pop("program", None) if isinstance(data, dict) else None
+    patient, program = _patient_and_program(request, _uuid_or_none(raw_program))
     if patient is None:
         return Status(403, {"detail": "Only a person with a patient record can keep a session log."})
-    if bad_json is not None:
-        return invalid("The body is not valid JSON.", [{"field": "body", "message": str(bad_json)}])
-    if wants_program and program is None:
-        problem = {"field": "program", "message": "must be the uuid of one of your programs, or null"}
-        return invalid("The log has 1 problem(s); nothing was stored.", [problem])
-    if isinstance(data, dict):
-        data = {key: value for key, value in data.items() if key != "program"}
+    problems = []
+    if raw_program is not None and program is None:
+        problems.append({"field": "program", "message": "must be the uuid of one of your programs, or null"})
     try:
         log = parse_session_log(data)
     except SessionLogError as error:
-        problems = [{"field": p.field, "message": p.message} for p in error.problems]
+        problems += [{"field": p.field, "message": p.message} for p in error.problems]
+    if problems:
         return invalid(f"The log has {len(problems)} problem(s); nothing was stored.", problems)
     record, created = store_log(patient, log, program)
     body = {
@@ -122,7 +119,9 @@ def _patient_and_program(
 
 
 def _uuid_or_none(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
     try:
-        return str(uuid.UUID(str(value)))
+        return str(uuid.UUID(value))
     except ValueError:
         return None

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .plain_input import text_problem
 from .vocabulary import (
     AGE_RANGE,
     IMPLIED_FLAGS,
@@ -182,7 +183,8 @@ class _Parser:
     def keys(self, data: Mapping[str, Any], allowed: tuple[str, ...], prefix: str, missing: str) -> None:
         for key in data:
             if key not in allowed:
-                shown = key if isinstance(key, str) and len(key) <= 60 else "(a key)"
+                plain = isinstance(key, str) and len(key) <= 60 and text_problem(key) is None
+                shown = key if plain else "(a key)"  # a key no page could show is named only this way
                 self.problem(f"{prefix}{shown}", f"unknown key; allowed keys are {_choices(allowed)}")
         for key in allowed:
             if key not in data:

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from sciatrack.content.schema import EXERCISE_IDS
+
+from .plain_input import LONGEST_SESSION, moment_problem, text_problem
+from .vocabulary import PAIN_RANGE
 
 
 class SymptomMovement(StrEnum):
@@ -138,6 +141,12 @@ LOG_KEYS = (
     "end_reason",
 )
 EXERCISE_KEYS = ("id", "status", "reps_done", "holds_done", "seconds", "symptoms", "stop_reason")
+# The bounds a log's numbers and words must keep; the API's documented schema is built from these too.
+MAX_COUNT = 1000  # reps or holds of one exercise in one session
+MAX_EXERCISE_SECONDS = 6 * 3600
+MAX_TEXT_LENGTH = 500
+# An unknown key is named in the answer only while it is short and plain text; otherwise as this.
+SHOWN_KEY_MAX = 60
 OPTIONAL = {
     "pain_after",
     "ended_early",
@@ -164,7 +173,11 @@ class _Checker:
         prefix = f"{field}." if field else ""
         for key in value:
             if key not in keys:
-                self.fail(f"{prefix}{key}", f"unknown key; allowed keys are {', '.join(keys)}")
+                plain = isinstance(key, str) and len(key) <= SHOWN_KEY_MAX and text_problem(key) is None
+                self.fail(
+                    f"{prefix}{key if plain else '(a key)'}",
+                    f"unknown key; allowed keys are {', '.join(keys)}",
+                )
         for key in keys:
             if key not in value and key not in OPTIONAL:
                 self.fail(f"{prefix}{key}", "missing: this key is required")
@@ -176,15 +189,21 @@ class _Checker:
             return None
         return value
 
-    def moment(self, value: object, field: str) -> datetime | None:
-        try:
-            parsed = datetime.fromisoformat(str(value))
-        except ValueError:
-            parsed = None
-        if not isinstance(value, str) or parsed is None or parsed.tzinfo is None:
+    def moment(self, value: object, field: str, now: datetime) -> datetime | None:
+        parsed = None
+        if isinstance(value, str) and text_problem(value) is None:
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                parsed = None
+        if parsed is None or parsed.tzinfo is None:
             self.fail(
                 field, "must be an ISO 8601 date and time with a time zone, e.g. 2026-05-12T08:30:00+00:00"
             )
+            return None
+        problem = moment_problem(parsed, now)
+        if problem is not None:
+            self.fail(field, problem)
             return None
         return parsed
 
@@ -194,10 +213,14 @@ class _Checker:
             return None
         return str(value)
 
-    def text(self, value: object, field: str) -> str:
-        if not isinstance(value, str) or len(value) > 500:
-            self.fail(field, "must be text of at most 500 characters")
-            return ""
+    def text(self, value: object, field: str) -> str | None:
+        if not isinstance(value, str) or len(value) > MAX_TEXT_LENGTH:
+            self.fail(field, f"must be text of at most {MAX_TEXT_LENGTH} characters")
+            return None
+        problem = text_problem(value)
+        if problem is not None:
+            self.fail(field, problem)
+            return None
         return value
 
 
@@ -214,39 +237,54 @@ def _exercise(check: _Checker, value: object, field: str) -> LoggedExercise | No
         symptoms = SymptomMovement(chosen) if chosen else None
     counts = [
         check.integer(data.get(key, 0), f"{field}.{key}", 0, limit)
-        for key, limit in (("reps_done", 1000), ("holds_done", 1000), ("seconds", 6 * 3600))
+        for key, limit in (
+            ("reps_done", MAX_COUNT),
+            ("holds_done", MAX_COUNT),
+            ("seconds", MAX_EXERCISE_SECONDS),
+        )
     ]
     reason = check.text(data.get("stop_reason", ""), f"{field}.stop_reason")
-    if status == ExerciseStatus.STOPPED and not reason:
+    if status == ExerciseStatus.STOPPED and reason == "":
         check.fail(f"{field}.stop_reason", "say why the exercise was stopped")
-    if exercise_id is None or status is None or None in counts:
+    if exercise_id is None or status is None or reason is None or None in counts:
         return None
     reps, holds, seconds = (int(count or 0) for count in counts)
     return LoggedExercise(exercise_id, ExerciseStatus(status), reps, holds, seconds, symptoms, reason)
 
 
-def parse_session_log(data: object) -> SessionLog:
-    """A validated :class:`SessionLog`; raises :class:`SessionLogError` listing every problem."""
+def parse_session_log(data: object, now: datetime | None = None) -> SessionLog:
+    """A validated :class:`SessionLog`; raises :class:`SessionLogError` listing every problem.
+
+    Its moments must lie between :data:`~.plain_input.EARLIEST_MOMENT` and a day after ``now`` (the
+    clock's time unless given), and the session must last at most :data:`~.plain_input.LONGEST_SESSION`.
+    """
+    now = now or datetime.now(UTC)
     check = _Checker()
     body = check.mapping(data, "", LOG_KEYS)
     if body is None:
         raise SessionLogError(check.problems)
     key = None
     try:
-        key = uuid.UUID(str(body.get("idempotency_key")))
+        raw_key = body.get("idempotency_key")
+        key = uuid.UUID(raw_key) if isinstance(raw_key, str) else None
     except ValueError:
+        key = None
+    if key is None:
         check.fail(
             "idempotency_key",
             "must be a UUID the sender makes once per session, e.g. from crypto.randomUUID()",
         )
-    started = check.moment(body.get("started_at"), "started_at")
-    finished = check.moment(body.get("finished_at"), "finished_at")
+    started = check.moment(body.get("started_at"), "started_at", now)
+    finished = check.moment(body.get("finished_at"), "finished_at", now)
     if started and finished and finished < started:
         check.fail("finished_at", "must not be before started_at")
-    pain_before = check.integer(body.get("pain_before"), "pain_before", 0, 10)
+    elif started and finished and finished - started > LONGEST_SESSION:
+        hours = int(LONGEST_SESSION.total_seconds() // 3600)
+        check.fail("finished_at", f"must be at most {hours} hours after started_at")
+    pain_before = check.integer(body.get("pain_before"), "pain_before", *PAIN_RANGE)
     pain_after = body.get("pain_after")
     if pain_after is not None:
-        pain_after = check.integer(pain_after, "pain_after", 0, 10)
+        pain_after = check.integer(pain_after, "pain_after", *PAIN_RANGE)
     ended_early = body.get("ended_early", False)
     if not isinstance(ended_early, bool):
         check.fail("ended_early", "must be true or false")
@@ -264,8 +302,11 @@ def parse_session_log(data: object) -> SessionLog:
                     check.fail(f"exercises[{index}].id", "each exercise appears once in a session")
                 seen.add(logged.exercise_id)
                 exercises.append(logged)
-    if check.problems or key is None or started is None or finished is None or pain_before is None:
+    if check.problems:
         raise SessionLogError(check.problems)
+    # No problems means every reader returned a value; the asserts say so to the type checker.
+    assert key is not None and started is not None and finished is not None
+    assert pain_before is not None and end_reason is not None
     return SessionLog(
         key, started, finished, pain_before, pain_after, tuple(exercises), bool(ended_early), end_reason
     )
