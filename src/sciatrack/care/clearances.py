@@ -21,6 +21,7 @@ from django.utils import timezone
 from sciatrack.accounts.models import Clinician
 from sciatrack.domain.clearance import ClearedBy, seen_on_problem, who_may_clear
 from sciatrack.domain.vocabulary import PLACES, Where
+from sciatrack.lib.fields import SafeCharField
 
 from .clearance_models import NOTE_MAX, Clearance
 from .models import Intake
@@ -141,7 +142,12 @@ class SeenOnForm(forms.Form):
         return seen_on
 
 
-NOTE_ERRORS = {"max_length": f"keep the note to {NOTE_MAX} characters (it has %(show_value)d)"}
+UNSTORABLE_NOTE = "the note has hidden characters that cannot be saved; please type it again"
+NOTE_ERRORS = {
+    "max_length": f"keep the note to {NOTE_MAX} characters (it has %(show_value)d)",
+    "null_characters_not_allowed": UNSTORABLE_NOTE,
+    "unstorable": UNSTORABLE_NOTE,
+}
 
 
 class OwnClearanceForm(SeenOnForm):
@@ -152,7 +158,7 @@ class OwnClearanceForm(SeenOnForm):
     confirm = forms.BooleanField(
         error_messages={"required": "tick this only if a doctor did check you and said exercise is fine"}
     )
-    note = forms.CharField(required=False, max_length=NOTE_MAX, error_messages=NOTE_ERRORS)
+    note = SafeCharField(required=False, max_length=NOTE_MAX, error_messages=NOTE_ERRORS)
 
 
 @dataclass(frozen=True)

@@ -14,25 +14,42 @@ follows ("no"), as the contract allows; nothing that should have been asked is e
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from typing import Any, ClassVar
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.http import QueryDict
 
 from sciatrack.domain.vocabulary import SCHEMA
+from sciatrack.lib.fields import WholeNumberField
 
 from . import wording
 from .measures import PsfsStep, QuestionnaireStep
-from .stepbase import Problem, State, Step
+from .stepbase import State, Step, shown_again
 
 ONSET_UNITS = {"days": Decimal(1) / Decimal(7), "weeks": Decimal(1), "months": Decimal("4.348")}
+LONGEST_ONSET = Decimal(10_000)  # in days, weeks or months: more is a slip of the finger
 
 
 def answered(state: State) -> dict[str, dict[str, Any]]:
     steps: dict[str, dict[str, Any]] = state.setdefault("steps", {})
     return steps
+
+
+def _form(fields: dict[str, forms.Field], data: QueryDict | None) -> forms.Form:
+    """A form of ``fields`` bound to ``data``: most screens ask one or two questions built from data."""
+    form = forms.Form(data)
+    form.fields.update(fields)
+    return form
+
+
+def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return list(labels.items())
 
 
 @dataclass
@@ -50,11 +67,15 @@ class YesNoStep(Step):
     def section(self) -> str:  # type: ignore[override]
         return self.group.title
 
-    def clean(self, post: QueryDict) -> tuple[dict[str, Any], list[Problem]]:
-        answer = post.get("answer")
-        if answer not in ("yes", "no"):
-            return {}, [Problem("answer", self.question.question, "choose Yes or No.")]
-        return {"value": answer == "yes"}, []
+    def schema(self, data: QueryDict | None = None) -> forms.Form:
+        answer = forms.ChoiceField(label=self.question.question, choices=[("yes", "Yes"), ("no", "No")])
+        return _form({"answer": answer}, data)
+
+    def allowed(self, form: forms.Form) -> dict[str, str]:
+        return {"answer": "choose Yes or No."}
+
+    def answer(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        return {"value": cleaned["answer"] == "yes"}
 
     def context(self, saved: dict[str, Any] | None, post: QueryDict | None) -> dict[str, Any]:
         value = None if saved is None else ("yes" if saved["value"] else "no")
@@ -79,13 +100,22 @@ class SecondLegStep(YesNoStep):
         return side in SECOND_LEG_SIDES or both_legs is True
 
 
-def _number(raw: str | None) -> Decimal | None:
-    text = (raw or "").strip().replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
+# A rough amount in the digits 0-9, with a point or a comma before any part: "3", "1.5", "0,5", ".5".
+_AMOUNT = re.compile(r"[0-9]{1,6}(?:[.,][0-9]{0,4})?|[.,][0-9]{1,4}")
+
+
+class AmountField(forms.Field):
+    """A number of days, weeks or months, 0 or more, as a person types it (never "1e3" or "٣")."""
+
+    default_validators = [MaxValueValidator(LONGEST_ONSET)]
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        if not _AMOUNT.fullmatch(text):
+            raise ValidationError("Enter a number in the digits 0-9.", code="invalid")
+        return Decimal(text.replace(",", "."))
 
 
 @dataclass
@@ -94,37 +124,45 @@ class AboutStep(Step):
     section: str = "About you"
     template: ClassVar[str] = "care/step_about.html"
 
-    def clean(self, post: QueryDict) -> tuple[dict[str, Any], list[Problem]]:
-        problems = []
-        age = _number(post.get("age"))
-        if age is None or age != age.to_integral_value() or not 16 <= age <= 110:
-            problems.append(Problem("age", "Your age", "enter your age in whole years, from 16 to 110."))
-        amount = _number(post.get("onset_amount"))
-        unit = post.get("onset_unit", "")
-        if amount is None or amount < 0 or amount > 10_000:
-            problems.append(
-                Problem(
-                    "onset_amount", "How long this has lasted", "enter a number, 0 or more (for example 3)."
-                )
-            )
-        if unit not in ONSET_UNITS:
-            problems.append(Problem("onset_unit", "Days, weeks or months", "choose days, weeks or months."))
-        if problems or age is None or amount is None:
-            return {}, problems
+    def schema(self, data: QueryDict | None = None) -> forms.Form:
+        fields: dict[str, forms.Field] = {
+            "age": WholeNumberField(min_value=16, max_value=110, label="Your age"),
+            "onset_amount": AmountField(label="How long this has lasted"),
+            "onset_unit": forms.ChoiceField(
+                label="Days, weeks or months", choices=[(unit, unit) for unit in ONSET_UNITS]
+            ),
+        }
+        return _form(fields, data)
+
+    def allowed(self, form: forms.Form) -> dict[str, str]:
+        return {
+            "age": "enter your age in whole years, from 16 to 110.",
+            "onset_amount": "enter a number, 0 or more (for example 3).",
+            "onset_unit": "choose days, weeks or months.",
+        }
+
+    def answer(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        amount: Decimal = cleaned["onset_amount"]
+        unit: str = cleaned["onset_unit"]
         weeks = (amount * ONSET_UNITS[unit]).quantize(Decimal("0.01"))
         return {
-            "age": int(age),
+            "age": cleaned["age"],
             "onset_weeks": float(weeks),
             "onset_amount": format(amount.normalize(), "f"),
             "onset_unit": unit,
-        }, []
+        }
 
     def context(self, saved: dict[str, Any] | None, post: QueryDict | None) -> dict[str, Any]:
-        source: Any = post if post is not None else (saved or {})
+        names = ("age", "onset_amount", "onset_unit")
+        if post is not None:
+            form = self.schema(post)
+            values = {name: shown_again(form, name) for name in names}
+        else:
+            values = {name: (saved or {}).get(name) for name in names}
         return {
-            "age": source.get("age", ""),
-            "onset_amount": source.get("onset_amount", ""),
-            "onset_unit": source.get("onset_unit", "weeks"),
+            "age": values["age"] or "",
+            "onset_amount": values["onset_amount"] or "",
+            "onset_unit": values["onset_unit"] or "weeks",
             "units": [("days", "days"), ("weeks", "weeks"), ("months", "months")],
         }
 
@@ -141,21 +179,20 @@ class ChoiceStep(Step):
     hint: str = ""
     template: ClassVar[str] = "care/step_choice.html"
 
-    def clean(self, post: QueryDict) -> tuple[dict[str, Any], list[Problem]]:
-        value = post.get(self.key)
-        if value not in self.choices:
-            allowed = ", ".join(self.choices.values())
-            return {}, [Problem(self.key, self.label, f"choose one of: {allowed}.")]
-        return {self.key: value}, []
+    def schema(self, data: QueryDict | None = None) -> forms.Form:
+        return _form({self.key: forms.ChoiceField(label=self.label, choices=_choices(self.choices))}, data)
+
+    def allowed(self, form: forms.Form) -> dict[str, str]:
+        return {self.key: f"choose one of: {', '.join(self.choices.values())}."}
 
     def context(self, saved: dict[str, Any] | None, post: QueryDict | None) -> dict[str, Any]:
-        source: Any = post if post is not None else (saved or {})
+        value = shown_again(self.schema(post), self.key) if post is not None else (saved or {}).get(self.key)
         return {
             "key": self.key,
             "label": self.label,
             "hint": self.hint,
             "choices": self.choices.items(),
-            "value": source.get(self.key),
+            "value": value,
         }
 
 
@@ -175,23 +212,39 @@ class MultiStep(Step):
     def template(self) -> str:  # type: ignore[override]
         return self.template_name
 
-    def clean(self, post: QueryDict) -> tuple[dict[str, Any], list[Problem]]:
-        values = post.getlist(self.key)
-        unknown = [value for value in values if value not in self.choices]
-        if unknown:
-            allowed = ", ".join(self.choices.values())
-            shown = ", ".join(repr(value) for value in unknown)
-            return {}, [Problem(self.key, self.label, f"{shown} is not on the list; choose from: {allowed}.")]
-        return {self.key: [key for key in self.choices if key in values]}, []
+    def schema(self, data: QueryDict | None = None) -> forms.Form:
+        allowed = ", ".join(self.choices.values()).replace("%", "%%")
+        most = len(self.choices)
+        chosen = forms.MultipleChoiceField(
+            label=self.label,
+            choices=_choices(self.choices),
+            required=False,
+            # A form ticks each box once: a longer list is not a person's answer.
+            validators=[MaxLengthValidator(most, f"choose each at most once ({most} in all).")],
+            error_messages={
+                "invalid_choice": f"%(value)r is not on the list; choose from: {allowed}.",
+                "invalid_list": f"choose from: {allowed}.",
+            },
+        )
+        return _form({self.key: chosen}, data)
+
+    def answer(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        values = cleaned[self.key]
+        return {self.key: [key for key in self.choices if key in values]}
 
     def context(self, saved: dict[str, Any] | None, post: QueryDict | None) -> dict[str, Any]:
-        chosen = post.getlist(self.key) if post is not None else (saved or {}).get(self.key, [])
+        chosen = shown_again(self.schema(post), self.key) if post is not None else None
+        if chosen is None:
+            chosen = (saved or {}).get(self.key, [])
         return {
             "key": self.key,
             "label": self.label,
             "hint": self.hint,
             "choices": [(value, text, value in chosen) for value, text in self.choices.items()],
         }
+
+
+PAIN_SCALE = "choose a number from 0 (no pain) to 10 (worst pain imaginable)."
 
 
 @dataclass
@@ -204,22 +257,25 @@ class PainStep(Step):
         ("back_now", "How bad is the pain in your back right now?"),
     )
 
-    def clean(self, post: QueryDict) -> tuple[dict[str, Any], list[Problem]]:
-        data, problems = {}, []
-        for key, label in self.items:
-            raw = post.get(key, "")
-            if raw.isdigit() and 0 <= int(raw) <= 10:
-                data[key] = int(raw)
-            else:
-                problems.append(
-                    Problem(key, label, "choose a number from 0 (no pain) to 10 (worst pain imaginable).")
-                )
-        return ({}, problems) if problems else (data, [])
+    def schema(self, data: QueryDict | None = None) -> forms.Form:
+        fields: dict[str, forms.Field] = {
+            key: WholeNumberField(min_value=0, max_value=10, label=label) for key, label in self.items
+        }
+        return _form(fields, data)
+
+    def allowed(self, form: forms.Form) -> dict[str, str]:
+        return {key: PAIN_SCALE for key, _ in self.items}
 
     def context(self, saved: dict[str, Any] | None, post: QueryDict | None) -> dict[str, Any]:
-        source: Any = post if post is not None else (saved or {})
+        form = self.schema(post) if post is not None else None
+        values = {
+            key: shown_again(form, key) if form is not None else (saved or {}).get(key)
+            for key, _ in self.items
+        }
         return {
-            "items": [(key, label, str(source.get(key, ""))) for key, label in self.items],
+            "items": [
+                (key, label, "" if values[key] is None else str(values[key])) for key, label in self.items
+            ],
             "scale": [str(n) for n in range(11)],
         }
 

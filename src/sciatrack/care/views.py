@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+
+from sciatrack.lib.query_forms import read_query, refused_query
 
 from . import checking, steps, wording
 from .bodymap import VIEWS, drawn_shapes
@@ -85,9 +88,7 @@ def step_context(request: HttpRequest, step: Step, state: checking.State, proble
             red_flag_first_in_group=step.group.questions[0] == step.question,
         )
     if step.slug == "where":
-        chosen = set(saved["regions"]) if saved else set()
-        if problems:
-            chosen = set(request.POST.getlist("regions"))
+        chosen = {value for value, _, ticked in context["choices"] if ticked}
         context.update(
             views=[
                 {
@@ -129,10 +130,23 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, step.template, step_context(request, step, state, []))
 
 
+class NextQuestion(forms.Form):
+    """``?next=``: the question to go on to after the emergency advice (empty: the result)."""
+
+    next = forms.ChoiceField(
+        required=False,
+        choices=[("", "the result"), *((step.slug, step.slug) for step in steps.STEPS)],
+        error_messages={"invalid_choice": "this is not a question of the check"},
+    )
+
+
 def act_now(request: HttpRequest) -> HttpResponse:
     """The emergency advice, shown the moment an answer points to an emergency."""
+    query = read_query(request, NextQuestion)
+    if not query.is_valid():
+        return refused_query(request, query)
     state = checking.load(request)
-    following = steps.BY_SLUG.get(request.GET.get("next", ""))
+    following = steps.BY_SLUG.get(query.cleaned_data["next"])
     if checking.alert_tier(state) != "emergency":
         return redirect(step_url(following) if following else reverse("check-intro"))
     return render(

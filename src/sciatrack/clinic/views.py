@@ -26,13 +26,13 @@ from sciatrack.care.progress_views import progress_charts, stopped_with_names
 from sciatrack.content.loader import exercise_names
 from sciatrack.domain.clearance import ClearedBy
 from sciatrack.domain.outcomes import LABEL
+from sciatrack.lib.query_forms import read_query, refused_query
 
 from . import access, dashboard
-from .forms import CLEARANCE_LABELS, ClinicianClearanceForm
+from .forms import CLEARANCE_LABELS, ClinicianClearanceForm, DashboardQuery, NoteForm, PageQuery
 from .models import AuditEvent, ClinicianNote
 
 PAGE_SIZE = 50
-NOTE_MAX = 2000
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:
@@ -43,19 +43,23 @@ def forbidden(request: HttpRequest) -> HttpResponse:
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     if not access.is_clinic_staff(request.user):
         return forbidden(request)
+    asked = read_query(request, DashboardQuery)
+    if not asked.is_valid():
+        return refused_query(request, asked)
     now = timezone.now()
     patients = access.visible_patients(request.user)
-    query = request.GET.get("q", "").strip()[:100]
+    query: str = asked.cleaned_data["q"]
+    attention = asked.cleaned_data["attention"] == "1"
     if query:
         patients = patients.filter(display_name__icontains=query)
-    ordered = dashboard.annotated(patients, now, attention_only=request.GET.get("attention") == "1")
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    ordered = dashboard.annotated(patients, now, attention_only=attention)
+    page = Paginator(ordered, PAGE_SIZE).get_page(asked.cleaned_data["page"])
     page_patients = list(dashboard.with_checks(ordered.filter(pk__in=[p.pk for p in page.object_list])))
     context = {
         "page": page,
         "rows": dashboard.rows(page_patients, now),
         "query": query,
-        "attention": request.GET.get("attention") == "1",
+        "attention": attention,
         "clinician": access.clinician_of(request.user),
     }
     return render(request, "clinic/dashboard.html", context)
@@ -73,14 +77,18 @@ def patient_page(
     patient = access.patient_for(request, patient_uuid)
     note_problem = ""
     if request.method == "POST" and program_problems is None:  # a new note
-        text = request.POST.get("note", "").strip()
-        if not text or len(text) > NOTE_MAX:
-            note_problem = f"Note: write 1 to {NOTE_MAX} characters (this has {len(text)}); nothing was saved"
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            reasons = " ".join(str(message) for message in form.errors["note"])
+            note_problem = f"Note: {reasons}; nothing was saved"
         else:
             author = request.user
             assert isinstance(author, User)  # login_required and is_clinic_staff let only users through
             ClinicianNote.objects.create(
-                patient=patient, author=author, author_name=author.get_username(), text=text
+                patient=patient,
+                author=author,
+                author_name=author.get_username(),
+                text=form.cleaned_data["note"],
             )
             access.record(request, patient, AuditEvent.Action.CHANGE)
             return redirect("clinic-patient", patient_uuid=patient.uuid)
@@ -168,5 +176,8 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         events = AuditEvent.objects.filter(clinic=clinician.clinic)
     else:
         return forbidden(request)
-    page = Paginator(events.order_by("-created", "-pk"), 100).get_page(request.GET.get("page"))
+    asked = read_query(request, PageQuery)
+    if not asked.is_valid():
+        return refused_query(request, asked)
+    page = Paginator(events.order_by("-created", "-pk"), 100).get_page(asked.cleaned_data["page"])
     return render(request, "clinic/audit.html", {"page": page})

@@ -27,6 +27,7 @@ from django.db.models import Count, F, QuerySet
 from sciatrack.accounts.models import Clinic
 from sciatrack.content.loader import exercise_names
 from sciatrack.content.registry_schema import OutcomeDefinition, RegistryContent, load_registry_content
+from sciatrack.domain.plain_input import text_problem
 from sciatrack.domain.registry_outcomes import Status
 from sciatrack.domain.registry_stats import (
     Difference,
@@ -113,25 +114,24 @@ class Cohort:
     ) -> Cohort:
         """The cohort the parameters ask for (keys ``prefix`` + one of :data:`FIELDS`; others are ignored).
 
-        A value may be a string, a list of strings (a ``QueryDict`` gives every value of a key) or, for a
-        list field, comma-separated. ``allowed_clinic_ids`` is None for someone who may see the whole
-        network; otherwise the clinics asked for must be among them, and asking for none means all of them.
+        A value is a string or a list of strings (a query is read through ``views.RegistryQuery`` first),
+        comma-separated for a list field if wished; text with NUL or unpaired surrogates is refused.
+        ``allowed_clinic_ids`` is None for someone who may see the whole network; otherwise the clinics
+        asked for must be among them, and asking for none means all of them.
         Raises :class:`CohortError` naming the first field that is wrong and what it allows.
         """
         content = content or load_registry_content()
 
         def values(name: str) -> list[str]:
             key = prefix + name
-            raw: list[Any]
-            if hasattr(params, "getlist"):
-                raw = list(params.getlist(key))
-            else:
-                given = params.get(key)
-                raw = [] if given is None else list(given) if isinstance(given, list | tuple) else [given]
+            given, none = params.get(key), list[Any]()  # one value, many, or none
+            raw = list(given) if isinstance(given, list | tuple) else none if given is None else [given]
             found: list[str] = []
             for item in raw:
                 if not isinstance(item, str):
                     raise CohortError(key, f"give text, not {type(item).__name__}")
+                if (problem := text_problem(item)) is not None:
+                    raise CohortError(key, f"a value {problem}")
                 found.extend(part.strip() for part in item.split(",") if part.strip())
             if len(found) > MAX_VALUES:
                 raise CohortError(key, f"give at most {MAX_VALUES} values")

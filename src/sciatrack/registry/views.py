@@ -9,11 +9,11 @@ Who sees what:
 - anyone else signed in (a patient, a clinician who is not an administrator) gets a 403 page; visitors
   are sent to sign in.
 
-Every page reads only GET parameters (the names :meth:`Cohort.from_params` reads; the comparison's second
-cohort has them prefixed with ``b-``) and changes nothing. A parameter that is not allowed is a 400 with
-the :class:`CohortError` message naming the field. Cohorts smaller than
-``settings.SCIATRACK_REGISTRY_MIN_COHORT`` show no figures, on the page or in the exports. The exports
-hold aggregates only (see :mod:`.report`).
+Every page reads only GET parameters, through the declared :class:`RegistryQuery` (the names
+:meth:`Cohort.from_params` reads; the comparison's second cohort has them prefixed with ``b-``), and changes
+nothing. A parameter that is not allowed is a 400 with the :class:`CohortError` message naming the field.
+Cohorts smaller than ``settings.SCIATRACK_REGISTRY_MIN_COHORT`` show no figures, on the page or in the
+exports. The exports hold aggregates only (see :mod:`.report`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from sciatrack.accounts.models import Clinic, Clinician
@@ -34,10 +35,12 @@ from sciatrack.clinic import access
 from sciatrack.clinic.views import forbidden
 from sciatrack.content.loader import exercise_names
 from sciatrack.content.registry_schema import OutcomeDefinition, load_registry_content
+from sciatrack.domain.plain_input import text_problem
 from sciatrack.domain.registry_stats import Difference, Proportion
 
 from .charts import percent, response_chart
 from .report import (
+    FIELDS,
     MEASURE_NAMES,
     MISSING_POLICY_WORDS,
     PATTERN_NAMES,
@@ -55,6 +58,7 @@ from .report import (
 )
 
 PREFIX_B = "b-"
+VALUE_MAX = 100  # a clinic's slug or a date; no honest value is longer
 NETWORK_PERMISSION = "registry.view_network"
 
 
@@ -119,17 +123,65 @@ class CohortForm:
     fields: list[ChoiceField]
 
 
-def _chosen(params: QueryDict, key: str) -> set[str]:
+class ValueList(forms.Field):
+    """Every value a query gives for one name (``?tier=a&tier=b``), as text; what each may be is
+    :meth:`Cohort.from_params`'s to say. Each value is at most ``VALUE_MAX`` characters."""
+
+    widget = forms.MultipleHiddenInput  # reads every value of the name, not only the last
+
+    def to_python(self, value: Any) -> list[str]:
+        given = [str(item) for item in value or []]
+        for item in given:
+            if (problem := text_problem(item)) is not None:
+                raise forms.ValidationError(f"a value {problem}")
+            if len(item) > VALUE_MAX:
+                raise forms.ValidationError(f"give values of {VALUE_MAX} characters or fewer")
+        return given
+
+
+class RegistryQuery(forms.Form):
+    """The registry's query: each cohort field of :data:`FIELDS` for the first group and, prefixed
+    ``b-``, for the second; and ``compare=1`` for an export of the two. Other names are ignored."""
+
+    compare = forms.ChoiceField(
+        required=False,
+        choices=[("1", "compare")],
+        error_messages={"invalid_choice": "leave it out, or give 1"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for prefix in ("", PREFIX_B):
+            for name in FIELDS:
+                self.fields[prefix + name] = ValueList(required=False)
+
+    def shown(self) -> dict[str, list[str]]:
+        """Each field's values as given, to fill the form in again (even when they were refused)."""
+        return {name: list(self[name].value() or []) for name in self.fields if name != "compare"}
+
+    def error(self) -> CohortError | None:
+        """The first refused field as the registry pages report it, or None when all are text."""
+        if self.is_valid():
+            return None
+        name, messages = next(iter(self.errors.items()))
+        return CohortError(name, " ".join(str(message) for message in messages))
+
+    def wants_comparison(self) -> bool:
+        """An export compares two groups when asked to, or when any ``b-`` value is given."""
+        return self.cleaned_data["compare"] == "1" or any(key.startswith(PREFIX_B) for key in self.data)
+
+
+def _chosen(shown: dict[str, list[str]], key: str) -> set[str]:
     """The values given for ``key``, split on commas as :meth:`Cohort.from_params` does."""
-    return {part.strip() for item in params.getlist(key) for part in item.split(",") if part.strip()}
+    return {part.strip() for item in shown.get(key, []) for part in item.split(",") if part.strip()}
 
 
-def cohort_form(params: QueryDict, allowed: list[int] | None, prefix: str = "") -> CohortForm:
-    """The form for one cohort, filled in with what ``params`` asked for (even if it was refused)."""
+def cohort_form(shown: dict[str, list[str]], allowed: list[int] | None, prefix: str = "") -> CohortForm:
+    """The form for one cohort, filled in with what was asked for (``shown``, even if it was refused)."""
     content = load_registry_content()
 
     def choices(name: str, options: dict[str, str]) -> list[Choice]:
-        chosen = _chosen(params, prefix + name)
+        chosen = _chosen(shown, prefix + name)
         return [Choice(value, label, value in chosen) for value, label in options.items()]
 
     visible = Clinic.objects.order_by("name", "id")
@@ -159,8 +211,8 @@ def cohort_form(params: QueryDict, allowed: list[int] | None, prefix: str = "") 
         prefix=prefix,
         clinics=[] if own else choices("clinic", clinic_names),
         own_clinic=own,
-        date_from=params.get(prefix + "from", "")[:10],
-        date_to=params.get(prefix + "to", "")[:10],
+        date_from=(shown.get(prefix + "from") or [""])[-1][:10],
+        date_to=(shown.get(prefix + "to") or [""])[-1][:10],
         fields=fields,
     )
 
@@ -257,9 +309,9 @@ def query_of(cohort: Cohort, prefix: str = "") -> str:
 
 
 def _cohorts_or_response(
-    request: HttpRequest, template: str, forms: dict[str, str], **context: Any
+    request: HttpRequest, template: str, prefixes: dict[str, str], **context: Any
 ) -> tuple[list[Cohort], dict[str, Any], HttpResponse | None]:
-    """The cohorts a registry page asks for, in the order of ``forms`` (context name -> parameter prefix).
+    """The cohorts a registry page asks for, in the order of ``prefixes`` (form name -> parameter prefix).
 
     Returns them with the page's context so far (each form filled in, the minimum, ``context``), or the
     response that ends the page instead: the 403 for someone who may not see the registry, or ``template``
@@ -269,10 +321,15 @@ def _cohorts_or_response(
     if scope is None:
         return [], {}, refused(request)
     allowed = scope.clinic_ids
-    context.update({name: cohort_form(request.GET, allowed, prefix) for name, prefix in forms.items()})
+    query = RegistryQuery(request.GET)
+    shown = query.shown()
+    context.update({name: cohort_form(shown, allowed, prefix) for name, prefix in prefixes.items()})
     context["minimum"] = minimum()
     try:
-        cohorts = [Cohort.from_params(request.GET, allowed, prefix=prefix) for prefix in forms.values()]
+        if (refused_value := query.error()) is not None:
+            raise refused_value
+        params = query.cleaned_data
+        cohorts = [Cohort.from_params(params, allowed, prefix=prefix) for prefix in prefixes.values()]
     except CohortError as error:
         context["error"] = error
         return [], context, render(request, template, context, status=400)
@@ -302,8 +359,8 @@ def registry_page(request: HttpRequest) -> HttpResponse:
 def compare_page(request: HttpRequest) -> HttpResponse:
     """Two cohorts side by side (the second one's parameters prefixed ``b-``) and each rate's difference."""
     template = "registry/compare.html"
-    forms = {"form_a": "", "form_b": PREFIX_B}
-    cohorts, context, response = _cohorts_or_response(request, template, forms, form_open=True)
+    prefixes = {"form_a": "", "form_b": PREFIX_B}
+    cohorts, context, response = _cohorts_or_response(request, template, prefixes, form_open=True)
     if response is not None:
         return response
     cohort_a, cohort_b = cohorts
@@ -335,20 +392,21 @@ def compare_page(request: HttpRequest) -> HttpResponse:
 # --- Exports ----------------------------------------------------------------------------------------------
 
 
-def _wants_comparison(params: QueryDict) -> bool:
-    return any(key.startswith(PREFIX_B) for key in params) or params.get("compare") == "1"
-
-
 def _export_reports(request: HttpRequest) -> tuple[list[tuple[str, CohortReport]], HttpResponse | None]:
-    """The report (or the two compared) the export's parameters ask for; or the response that refuses it."""
+    """The report (or the two compared) the export's parameters ask for; or the response that refuses it.
+
+    Raises :class:`CohortError` for a parameter that is not allowed."""
     scope = registry_scope(request.user)
     if scope is None:
         return [], refused(request)
     allowed = scope.clinic_ids
-    cohort_a = Cohort.from_params(request.GET, allowed)
+    query = RegistryQuery(request.GET)
+    if (refused_value := query.error()) is not None:
+        raise refused_value
+    cohort_a = Cohort.from_params(query.cleaned_data, allowed)
     reports = [("a", cohort_report(cohort_a, minimum()))]
-    if _wants_comparison(request.GET):
-        cohort_b = Cohort.from_params(request.GET, allowed, prefix=PREFIX_B)
+    if query.wants_comparison():
+        cohort_b = Cohort.from_params(query.cleaned_data, allowed, prefix=PREFIX_B)
         reports.append(("b", cohort_report(cohort_b, minimum())))
     return reports, None
 
