@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth import login
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from .backends import PASSWORD_BACKEND
 from .forms import SignUpForm
-from .models import Patient
 
 
 @require_http_methods(["GET", "POST"])
@@ -18,11 +16,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save(commit=False)
-            user.email = form.cleaned_data["email"]
-            user.save()
-            Patient.objects.create(user=user, display_name=form.cleaned_data["display_name"])
-        login(request, user, backend=PASSWORD_BACKEND)
-        return redirect("home")
+        user = form.create_account()
+        if user is not None:
+            login(request, user, backend=PASSWORD_BACKEND)
+            return redirect("home")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,8 +1,9 @@
 """The safety check's state between requests, its triage, and saving a finished check.
 
 The answers of a check in progress live in the session under one key, as ``{"steps": {slug: data}}``
-(see :mod:`.steps`). Nothing goes to the database until the check is finished by a signed-in person
-with a patient record; anyone else keeps their answers in the session only.
+(see :mod:`.steps`), with the ``token`` the check got when it started and, once stored, what was
+``saved``. Nothing goes to the database until the check is finished by a signed-in person with a patient
+record; anyone else keeps their answers in the session only.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from sciatrack.accounts.models import Patient
@@ -37,6 +39,12 @@ def load(request: HttpRequest) -> State:
 
 
 def store_state(request: HttpRequest, state: State) -> None:
+    """Keep the check in progress; the first time, give it the token its submissions are known by.
+
+    Made once, as the check starts, so that every request of the same browser later reads the same one
+    (two clicks at once on the last step both carry it).
+    """
+    state.setdefault("token", str(uuid.uuid4()))
     request.session[SESSION_KEY] = state
 
 
@@ -113,18 +121,47 @@ def patient_of(request: HttpRequest) -> Patient | None:
 
 
 def save(request: HttpRequest, state: State, outcome: Outcome, patient: Patient) -> Intake:
-    """Store a finished check once: saving the same answers again returns the stored intake."""
+    """Store a finished check once per submission (:func:`submission_key`): the same answers sent again,
+    at the same moment or later, get the stored intake back.
+
+    The insert comes first and the unique submission key refuses a copy, rather than a look before it,
+    so that two copies sent at once (a double click) cannot both get in. ``saved`` in the session then
+    answers a copy sent later without a write, and tells the result page the check is stored.
+    """
     existing = saved_intake(state, outcome, patient)
     if existing is not None:
         return existing
-    with transaction.atomic():
-        intake = Intake.objects.record(patient, outcome.answers, outcome.result, outcome.measures)
+    key = submission_key(state, outcome, patient)
+    try:
+        with transaction.atomic():
+            intake = Intake.objects.record(
+                patient, outcome.answers, outcome.result, outcome.measures, submission=key
+            )
+    except IntegrityError:
+        stored = Intake.objects.filter(submission=key, patient=patient).first()
+        if stored is None:
+            raise  # refused by another rule: not a copy of a stored check
+        intake = stored
     state["saved"] = {"fingerprint": outcome.fingerprint, "uuid": str(intake.uuid)}
     store_state(request, state)
     return intake
 
 
+def submission_key(state: State, outcome: Outcome, patient: Patient) -> uuid.UUID:
+    """The key of this submission of the check: the same for every copy of it, a new one when the check
+    is started again or its answers change.
+
+    Made from the check's token, the person, the answers (their fingerprint) and the answers stored last
+    in this check, if any: going back to earlier answers after a change stores a new check, as any
+    change does, rather than handing back the older one.
+    """
+    token = uuid.UUID(state.setdefault("token", str(uuid.uuid4())))  # a check begun before tokens
+    saved = state.get("saved") or {}
+    return uuid.uuid5(token, f"{patient.pk}:{saved.get('fingerprint', '')}:{outcome.fingerprint}")
+
+
 def saved_intake(state: State, outcome: Outcome, patient: Patient | None) -> Intake | None:
+    """The check stored from these very answers in this check, if it was (what the result page shows)."""
     saved = state.get("saved")
     if patient is None or not saved or saved.get("fingerprint") != outcome.fingerprint:
         return None

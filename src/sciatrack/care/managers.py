@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -25,11 +26,13 @@ class IntakeManager(models.Manager["Intake"]):
         result: Mapping[str, Any],
         measures: Mapping[str, Any] | None = None,
         content_version: str | None = None,
+        submission: uuid.UUID | None = None,
     ) -> Intake:
         """Store a finished check: its answers and result as the triage gave them, current as made.
 
         The tier and place the pages act on are read from the result, so a stored check can never
-        disagree with its own advice.
+        disagree with its own advice. ``submission``: the key of the person's submission it came from
+        (see :func:`sciatrack.care.checking.submission_key`), which the database lets in only once.
         """
         tier = str(result.get("tier", ""))
         where = place_of(result)
@@ -42,4 +45,5 @@ class IntakeManager(models.Manager["Intake"]):
             where=where.value if where is not None else "",
             measures=dict(measures or {}),
             content_version=content_version or current_content_version(),
+            submission=submission,
         )
