@@ -72,7 +72,8 @@ def _where(model: type[models.Model], connection: Any, filters: dict[str, Any]) 
 
 
 def fetch(model: type[M], filters: dict[str, Any], order_by: str = "", limit: int | None = None) -> list[M]:
-    """The ``model`` instances matching every filter, as ``model.objects.filter(**filters)`` would give.
+    """The ``model`` instances matching every filter, as ``model.objects.filter(**filters)`` would give
+    (rows the default manager hides, as :mod:`sciatrack.care.quarantine` does, are left out too).
 
     A filter is a field name, optionally with one of the suffixes of :data:`OPERATORS` (e.g.
     ``{"patient": 7, "started_at__gte": start}``); ``order_by`` is one field name, with ``-`` for
@@ -81,7 +82,9 @@ def fetch(model: type[M], filters: dict[str, Any], order_by: str = "", limit: in
     alias = router.db_for_read(model)
     connection = connections[alias]
     quote = connection.ops.quote_name
-    where, params = _where(model, connection, filters)
+    # The rows the model's default manager always leaves out (quarantined ones) stay out here too.
+    shown_only = getattr(model._default_manager, "shown_only", {})
+    where, params = _where(model, connection, {**shown_only, **filters})
     sql = f"SELECT {_columns(model, alias)[0]} FROM {quote(model._meta.db_table)} WHERE {where}"
     if order_by:
         field = model._meta.get_field(order_by.removeprefix("-"))

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sciatrack.domain.outcomes import SymptomReach
+from sciatrack.lib.fields import SafeCharField
+from sciatrack.lib.query_forms import read_query, refused_query
 
 from .checking import patient_of
 from .models import DiaryEntry
@@ -51,6 +53,10 @@ FIELD_LABELS = {
     "sleep": "Sleep",
     "note": "Note",
 }
+
+
+UNSTORABLE_NOTE = "the note has hidden characters that cannot be saved; please type it again"
+FLAG_ERRORS = {"invalid_choice": "leave it out, or give 1"}
 
 
 class DiaryForm(forms.Form):
@@ -88,11 +94,23 @@ class DiaryForm(forms.Form):
             "invalid_choice": f"choose one of: {', '.join(SLEEP_CHOICES)}",
         },
     )
-    note = forms.CharField(
+    note = SafeCharField(
         required=False,
         max_length=500,
-        error_messages={"max_length": "keep the note to 500 characters (it has %(show_value)d)"},
+        error_messages={
+            "max_length": "keep the note to 500 characters (it has %(show_value)d)",
+            "null_characters_not_allowed": UNSTORABLE_NOTE,
+            "unstorable": UNSTORABLE_NOTE,
+        },
     )
+
+
+class DiaryQuery(forms.Form):
+    """The flags the diary's own links carry: ``?saved=1`` after saving, ``?no_danger=1`` after the
+    danger questions were all answered no."""
+
+    saved = forms.ChoiceField(required=False, choices=[("1", "saved")], error_messages=FLAG_ERRORS)
+    no_danger = forms.ChoiceField(required=False, choices=[("1", "no danger")], error_messages=FLAG_ERRORS)
 
 
 @dataclass(frozen=True)
@@ -118,6 +136,9 @@ def _initial(entry: DiaryEntry | None) -> dict[str, Any]:
 @login_required
 def diary_page(request: HttpRequest) -> HttpResponse:
     """Today's check-in (GET shows it, POST saves it and returns here) and the last two weeks."""
+    query = read_query(request, DiaryQuery)
+    if not query.is_valid():
+        return refused_query(request, query)
     patient = patient_of(request)
     if patient is None:
         return render(request, "care/diary.html", {"no_patient": True})
@@ -129,7 +150,10 @@ def diary_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             answers = dict(form.cleaned_data)
             danger = answers.pop("danger_signs")
-            DiaryEntry.objects.update_or_create(patient=patient, day=today, defaults=answers)
+            # Today's entry quarantined (see sciatrack.care.quarantine) is the one the person writes again.
+            DiaryEntry.all_objects.update_or_create(
+                patient=patient, day=today, defaults={**answers, "quarantine_reason": ""}
+            )
             if danger != "none":
                 return redirect(f"{reverse('safety')}?from={SafetyUpdate.Source.DIARY}")
             return redirect(f"{request.path}?saved=1")
@@ -142,7 +166,7 @@ def diary_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "today": today,
         "todays": todays,
-        "saved": request.GET.get("saved") == "1" and todays is not None,
+        "saved": query.cleaned_data["saved"] == "1" and todays is not None,
         "problems": problems_of(form) if form.is_bound else [],
         "problem_fields": set(form.errors) if form.is_bound else set(),
         "values": {name: str(values.get(name, "")) for name in FIELD_LABELS},

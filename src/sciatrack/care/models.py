@@ -21,6 +21,7 @@ from sciatrack.domain.vocabulary import PLACES, TIERS, Tier
 
 from .clearance_models import Clearance, ResumeClearance  # kept in their own module, as SafetyUpdate
 from .managers import IntakeManager
+from .quarantine import HidesQuarantined
 from .safety_models import SafetyUpdate  # kept in its own module; imported so Django finds it here
 
 __all__ = [
@@ -33,6 +34,10 @@ __all__ = [
     "SafetyUpdate",
     "SessionLog",
 ]
+
+
+class ShownIntakes(HidesQuarantined["Intake"], IntakeManager):
+    """``Intake.objects``: the checks pages read (quarantined ones left out), and the door storing one."""
 
 
 class Intake(models.Model):
@@ -62,7 +67,9 @@ class Intake(models.Model):
     # is kept as it was, left out of pages and the registry, and listed for the site admin.
     quarantine_reason = models.CharField(max_length=500, blank=True, default="")
 
-    objects = IntakeManager()
+    objects = ShownIntakes()
+    # Every check, quarantined ones too: for the site admin (see sciatrack.care.quarantine).
+    all_objects = models.Manager["Intake"]()
 
     class Meta:
         ordering = ["-created"]
@@ -177,6 +184,10 @@ class SessionLog(models.Model):
     # See Intake.quarantine_reason.
     quarantine_reason = models.CharField(max_length=500, blank=True, default="")
 
+    objects = HidesQuarantined["SessionLog"]()
+    # Every log, quarantined ones too: for the site admin, and to find a log sent again by its key.
+    all_objects = models.Manager["SessionLog"]()
+
     class Meta:
         ordering = ["-started_at"]
         constraints = [
@@ -190,6 +201,9 @@ class SessionLog(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.quarantine_reason:
+            # Its times may be ones no page can read (see sciatrack.care.quarantine): not read here.
+            return f"{self.patient} · quarantined session {self.uuid}"
         return f"{self.patient} · session {self.started_at:%Y-%m-%d %H:%M}"
 
 
@@ -211,6 +225,10 @@ class DiaryEntry(models.Model):
     updated = models.DateTimeField(auto_now=True)
     # See Intake.quarantine_reason.
     quarantine_reason = models.CharField(max_length=500, blank=True, default="")
+
+    objects = HidesQuarantined["DiaryEntry"]()
+    # Every day, quarantined ones too: for the site admin, and for today's entry written again.
+    all_objects = models.Manager["DiaryEntry"]()
 
     class Meta:
         ordering = ["-day"]
