@@ -50,7 +50,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     anyway for TLS. ``--threads`` above 1 gives gunicorn's threaded workers instead.
 
     Django's system checks run first, as ``runserver`` runs them: any error (such as no emergency number
-    with ``DEBUG`` off) stops it before gunicorn starts.
+    with ``DEBUG`` off) stops it before gunicorn starts. With ``DEBUG`` off it then collects the static
+    files when they changed (:mod:`sciatrack.static_files`): every page names them by their hashed names.
     """
     setup_django()
     from django.conf import settings
@@ -58,6 +59,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not system_checks_pass("serve"):
         return EXIT_INVALID
     ensure_var_dir()
+    if not settings.DEBUG:
+        from sciatrack.static_files import collect_static_files
+
+        collect_static_files()  # before the app loads: WhiteNoise reads the folder then
     from gunicorn.app.base import BaseApplication
 
     from sciatrack.wsgi import application
@@ -78,6 +83,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"The emergency advice tells people to call {settings.SCIATRACK_EMERGENCY_NUMBER}.", flush=True)
     Server().run()
     return EXIT_OK
+
+
+def listening_port(text: str) -> int:
+    """A TCP port from ``--port`` or ``$PORT``: ASCII digits, 0 (any free port) to 65535."""
+    from sciatrack.domain.plain_input import whole_number
+
+    port = whole_number(text, 0, 65535)
+    if port is None:
+        raise argparse.ArgumentTypeError(
+            f"the port (--port or $PORT) must be a whole number from 0 to 65535, not {text!r}"
+        )
+    return port
 
 
 def system_checks_pass(command: str) -> bool:
@@ -298,8 +315,18 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     serve = add("serve", cmd_serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument(
+        "--host",
+        default=os.environ.get("HOST") or "127.0.0.1",
+        help="address to listen on (default: $HOST or 127.0.0.1)",
+    )
+    serve.add_argument(
+        "--port",
+        type=listening_port,
+        # argparse passes a text default through ``type`` too, so a bad $PORT is named like a bad --port.
+        default=os.environ.get("PORT") or "8000",
+        help="port to listen on (default: $PORT or 8000)",
+    )
     serve.add_argument(
         "--workers",
         type=int,

@@ -73,6 +73,10 @@ class Patient(models.Model):
         return self.display_name
 
 
+# The longest name a person can give an API key; the key form reads it from here.
+API_TOKEN_NAME_MAX = 100
+
+
 class ApiToken(models.Model):
     """A personal key for scripts using the API (``Authorization: Bearer <key>``).
 
@@ -81,7 +85,7 @@ class ApiToken(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=API_TOKEN_NAME_MAX)
     prefix = models.CharField(max_length=12)
     key_hash = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)

@@ -2,13 +2,19 @@
 
 ``/accounts/tokens/`` (POST) makes a key with a name and shows it on the account page once;
 ``/accounts/tokens/<id>/revoke/`` (POST) stops one. A bad name re-shows the page with the problem named.
+
+A key lets a script in without a second factor, so anyone who must confirm a code before seeing other
+people's records (:func:`sciatrack.accounts.two_factor.needs_second_factor`) makes keys only in a session
+that confirmed one: a password alone never turns into a key.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
@@ -16,11 +22,29 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .models import ApiToken
+from sciatrack.lib.fields import SafeCharField
+
+from .models import API_TOKEN_NAME_MAX, ApiToken
 from .own_data import ConfirmDeletionForm
+from .two_factor import needs_second_factor
 
 KEY_PREFIX = "sct_"
-NAME_MAX = 100
+NAME_PROBLEM = f"give the key a name of 1 to {API_TOKEN_NAME_MAX} characters"
+
+
+class KeyNameForm(forms.Form):
+    name = SafeCharField(
+        max_length=API_TOKEN_NAME_MAX,
+        error_messages={"required": NAME_PROBLEM, "max_length": NAME_PROBLEM},
+    )
+
+
+def keys_wait_for_second_factor(user: Any) -> bool:
+    """True while ``user`` must confirm a code in this session before making a key."""
+    if not needs_second_factor(user):
+        return False
+    is_verified = getattr(user, "is_verified", None)  # set by django-otp's middleware
+    return not (callable(is_verified) and is_verified())
 
 
 def hash_key(key: str) -> str:
@@ -51,12 +75,15 @@ def user_for_key(key: str) -> User | None:
 @require_POST
 def create_token(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
-    name = request.POST.get("name", "").strip()
     context: dict[str, object] = {"form": ConfirmDeletionForm(request.user)}
-    if not name or len(name) > NAME_MAX:
-        context["token_problem"] = f"Name: give the key a name of 1 to {NAME_MAX} characters"
+    if keys_wait_for_second_factor(request.user):
+        # The page says why and links to two-step sign-in; nothing is made.
+        return render(request, "registration/account.html", context, status=403)
+    key_form = KeyNameForm(request.POST)
+    if not key_form.is_valid():
+        context["key_form"] = key_form
         return render(request, "registration/account.html", context, status=422)
-    token, key = issue_token(request.user, name)
+    token, key = issue_token(request.user, key_form.cleaned_data["name"])
     context.update(new_token=token, new_key=key)
     return render(request, "registration/account.html", context, status=201)
 
