@@ -115,6 +115,11 @@ class Tier(StrEnum):
     def exercise_allowed(self) -> bool:
         return self in (Tier.ROUTINE, Tier.SELF_CARE)
 
+    @property
+    def is_alert(self) -> bool:
+        """A danger sign: the person is sent to a doctor or the emergency department today (or now)."""
+        return self in (Tier.EMERGENCY, Tier.URGENT)
+
     # str's own comparisons would order tiers alphabetically; urgency is the only order that means anything.
     def __lt__(self, other: object) -> bool:
         return self.urgency < other.urgency if isinstance(other, Tier) else NotImplemented
@@ -133,6 +138,7 @@ TIER_ORDER = (Tier.EMERGENCY, Tier.URGENT, Tier.SOON, Tier.ROUTINE, Tier.SELF_CA
 TIERS = tuple(tier.value for tier in TIER_ORDER)  # most urgent first
 EXERCISE_TIERS = tuple(tier.value for tier in TIER_ORDER if tier.exercise_allowed)
 NO_EXERCISE_TIERS = tuple(tier.value for tier in TIER_ORDER if not tier.exercise_allowed)
+ALERT_TIERS = tuple(tier.value for tier in TIER_ORDER if tier.is_alert)
 
 
 class Where(StrEnum):
