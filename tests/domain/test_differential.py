@@ -9,13 +9,10 @@ from answers_factory import answers, answers_strategy
 from hypothesis import given
 
 from sciatrack.content.rules_loader import load_conditions
-from sciatrack.domain.differential import (
-    Pattern,
-    conditions_to_discuss,
-    mckenzie_pattern,
-    nerve_root_hint,
-)
+from sciatrack.domain import differential
+from sciatrack.domain.differential import conditions_to_discuss, mckenzie_pattern, nerve_root_hint
 from sciatrack.domain.intake import IntakeAnswers
+from sciatrack.domain.vocabulary import TRIGGERS, Pattern
 
 # Nerve roots -------------------------------------------------------------------------------------
 
@@ -88,6 +85,12 @@ def test_it_reads_any_stenosis_like_answers_as_flexion_biased(a: IntakeAnswers) 
     assert (pattern is Pattern.FLEXION_BIASED) is stenosis
     if "bending_backward" in a.worse_with:
         assert pattern is not Pattern.EXTENSION_BIASED
+
+
+def test_what_each_pattern_means_names_only_the_vocabularys_triggers() -> None:
+    meanings = (differential.EXTENSION_WORSE, differential.EXTENSION_BETTER)
+    meanings += (differential.STENOSIS_BETTER, differential.STENOSIS_WORSE)
+    assert all(set(triggers) <= set(TRIGGERS) for triggers in meanings)
 
 
 # Conditions to discuss ---------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from sciatrack.content.loader import load_common_stop_rules, load_exercises, loa
 from sciatrack.content.program_loader import check_program_rules, load_program_rules
 from sciatrack.content.program_schema import AnswerTest
 from sciatrack.content.schema import EXERCISE_IDS, Dosage, Position
-from sciatrack.domain.differential import Pattern
 from sciatrack.domain.intake import IntakeAnswers, parse_intake
 from sciatrack.domain.programs import (
     NOT_INDICATED,
@@ -26,6 +25,7 @@ from sciatrack.domain.programs import (
     program_to_json,
 )
 from sciatrack.domain.triage import triage
+from sciatrack.domain.vocabulary import Pattern
 from vignettes import load_vignettes
 
 VIGNETTES = load_vignettes()

@@ -8,10 +8,10 @@ import pytest
 from answers_factory import answers
 
 from sciatrack.content.loader import load_exercises
-from sciatrack.domain.differential import Pattern
 from sciatrack.domain.programs import Program, build_program, program_exercise
 from sciatrack.domain.session_log import Action, SymptomMovement, respond
 from sciatrack.domain.sessions import StepKind, Timing, exercise_steps, plan_session
+from sciatrack.domain.vocabulary import Pattern
 
 LIBRARY = load_exercises()
 

@@ -14,7 +14,7 @@ from django.db.models import Max, Min
 from sciatrack.accounts.models import Clinic, Patient
 from sciatrack.cli import build_parser
 from sciatrack.content.registry_schema import load_registry_content
-from sciatrack.domain.differential import Pattern
+from sciatrack.domain.vocabulary import Pattern
 from sciatrack.registry.generate import (
     CLINIC_PREFIX,
     MAX_WEEKS,

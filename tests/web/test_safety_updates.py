@@ -59,6 +59,15 @@ def test_the_diary_opens_each_danger_sign_when_the_answer_is_not_none(
     assert "Not sure? Choose Yes" in questions
 
 
+def test_each_sign_that_alone_is_an_emergency_is_marked_among_the_questions(
+    alice: Patient, browser: Client
+) -> None:
+    make_intake(alice, "disc-pattern-self-care")
+    questions = browser.get("/safety/?from=diary").content.decode()
+    marked = sum(sign.emergency_alone for sign in danger_signs())
+    assert marked > 0 and questions.count("(emergency)</strong>") == marked
+
+
 def test_a_fever_after_a_recent_spinal_injection_reaches_the_emergency_advice_and_pauses_the_program(
     alice: Patient, browser: Client
 ) -> None:

@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from sciatrack.accounts.models import Patient
 from sciatrack.domain.intake import IntakeError, parse_intake
 from sciatrack.domain.triage import TriageResult, result_to_json, triage
+from sciatrack.domain.vocabulary import Tier
 from sciatrack.plain_sql import fetch_one
 
 from . import content_adapter, steps
@@ -29,7 +30,6 @@ from .models import Intake
 from .stepbase import State
 
 SESSION_KEY = "sciatrack_check"
-ALERT_TIERS = ("emergency", "urgent")
 
 
 def load(request: HttpRequest) -> State:
@@ -68,11 +68,11 @@ def provisional(state: State) -> TriageResult | None:
         return None
 
 
-def alert_tier(state: State) -> str | None:
-    """``emergency`` or ``urgent`` when the answers so far already call for it, else None."""
+def alert_tier(state: State) -> Tier | None:
+    """The tier of the answers so far when it is an alert (:attr:`Tier.is_alert`: emergency or urgent),
+    else None."""
     result = provisional(state)
-    tier = str(result_to_json(result)["tier"]) if result is not None else None
-    return tier if tier in ALERT_TIERS else None
+    return result.tier if result is not None and result.tier.is_alert else None
 
 
 def provisional_reasons(state: State) -> list[dict[str, Any]]:

@@ -12,17 +12,25 @@ from __future__ import annotations
 
 import uuid
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
 
-from sciatrack.domain.vocabulary import PLACES, TIERS, Tier
+from sciatrack.content.loader import load_exercises
+from sciatrack.content.schema import Dosage
+from sciatrack.domain import programs as domain_programs
+from sciatrack.domain import session_log as domain_log
+from sciatrack.domain.intake import IntakeAnswers, parse_intake
+from sciatrack.domain.vocabulary import PLACES, TIER_CHOICES, TIERS, Pattern, Tier, Where
 
 from .clearance_models import Clearance, ResumeClearance  # kept in their own module, as SafetyUpdate
 from .managers import IntakeManager
 from .quarantine import HidesQuarantined
 from .safety_models import SafetyUpdate  # kept in its own module; imported so Django finds it here
+
+if TYPE_CHECKING:
+    from sciatrack.accounts.models import Patient
 
 __all__ = [
     "Clearance",
@@ -47,12 +55,12 @@ class Intake(models.Model):
     answers = models.JSONField()
     # result_to_json() of the triage, reasons and all, as the person saw it when the check was made.
     result = models.JSONField()
-    tier = models.CharField(max_length=20, db_index=True)
+    tier = models.CharField(max_length=20, db_index=True, choices=TIER_CHOICES)
     # The result of the current rules on the same answers, when they were re-run after a contract change
     # (a version-1 check under the version-2 rules); null when ``result`` is already current.
     current_result = models.JSONField(null=True, blank=True)
     # The tier and place of whichever result is current: what the pages, the program and the dashboard act on.
-    current_tier = models.CharField(max_length=20, db_index=True)
+    current_tier = models.CharField(max_length=20, db_index=True, choices=TIER_CHOICES)
     where = models.CharField(max_length=40)
     # The current advice is more pressing than the one the person was first given: say so, list them first.
     advice_raised = models.BooleanField(default=False)
@@ -88,6 +96,27 @@ class Intake(models.Model):
         """The result to act on: the current rules' result when the check was re-run, else the original."""
         return self.current_result if self.current_result is not None else self.result
 
+    @property
+    def triage_tier(self) -> Tier:
+        """The tier of :attr:`triage_result` (``current_tier``); the database allows only known tiers."""
+        return Tier(self.current_tier)
+
+    @property
+    def place(self) -> Where:
+        """Where :attr:`triage_result` sends the person (``where``); the database allows only known places."""
+        return Where(self.where)
+
+    @property
+    def is_alert(self) -> bool:
+        """Whether this check sends the person to the emergency department or a doctor today
+        (:attr:`Tier.is_alert` of :attr:`triage_tier`). Danger signs reported since are not counted here:
+        see :attr:`advice_tier`."""
+        return self.triage_tier.is_alert
+
+    def to_domain(self) -> IntakeAnswers:
+        """The stored answers as the domain reads them (they parsed when stored; see ``parse_intake``)."""
+        return parse_intake(self.answers)
+
     @cached_property
     def safety_update(self) -> SafetyUpdate | None:
         """The newest danger signs reported since this check (a safety update), or None."""
@@ -106,15 +135,23 @@ class Intake(models.Model):
         return self.clearances.first()
 
     @property
-    def exercise_allowed(self) -> bool:
+    def advice_tier(self) -> Tier | None:
+        """The tier of :attr:`advice`: a safety update's when there is one, else :attr:`triage_tier`;
+        None for a tier no rule names (never stored by the app; read as the safe side by callers)."""
+        update = self.safety_update
+        tier = update.tier if update is not None else self.current_tier
+        return Tier(tier) if tier in TIERS else None
+
+    @property
+    def allows_exercise(self) -> bool:
         """Whether this check lets the person exercise now. The result acted on (:attr:`advice`: a safety
         update's when there is one, since it adds to the check's answers) must allow it, or a clearance
         must cover that result (see :mod:`sciatrack.domain.clearance`); after a safety update, only a
         clearance given since counts. A danger sign reported never allows it (a doctor today at least)."""
-        update = self.safety_update
-        tier = update.tier if update is not None else self.current_tier
-        if tier in TIERS and Tier(tier).exercise_allowed:
+        tier = self.advice_tier
+        if tier is not None and tier.exercise_allowed:
             return True
+        update = self.safety_update
         clearance = self.clearance
         if clearance is None:
             return False
@@ -154,6 +191,26 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} · program of {self.created:%Y-%m-%d}"
+
+    def to_domain(self, pregnant: bool = False) -> domain_programs.Program:
+        """The domain program of this record, with its stored (possibly clinician-changed) dosages;
+        exercises since dropped from the library are skipped.
+
+        ``pregnant``: the check it follows says pregnant or recently gave birth, so the program carries the
+        side-lying notes and the pregnancy warning signs (which are not stored with it).
+        """
+        library = load_exercises()
+        exercises = tuple(
+            domain_programs.program_exercise(library[item["id"]], Dosage.model_validate(item["dosage"]))
+            for item in self.exercises
+            if item["id"] in library
+        )
+        left_out = tuple(
+            domain_programs.LeftOut(item["id"], item["name"], item["rule"], item["reason"])
+            for item in self.left_out
+        )
+        program = domain_programs.Program(exercises, left_out, Pattern(self.pattern))
+        return domain_programs.for_pregnancy(program, library) if pregnant else program
 
 
 class SessionLog(models.Model):
@@ -205,6 +262,40 @@ class SessionLog(models.Model):
             # Its times may be ones no page can read (see sciatrack.care.quarantine): not read here.
             return f"{self.patient} · quarantined session {self.uuid}"
         return f"{self.patient} · session {self.started_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def from_domain(cls, patient: Patient, log: domain_log.SessionLog, program: Program | None) -> SessionLog:
+        """An unsaved record of ``log``, flagged for review when symptoms spread or a red flag came up."""
+        return cls(
+            patient=patient,
+            program=program,
+            idempotency_key=log.idempotency_key,
+            started_at=log.started_at,
+            finished_at=log.finished_at,
+            pain_before=log.pain_before,
+            pain_after=log.pain_after,
+            exercises=domain_log.session_log_to_json(log)["exercises"],
+            ended_early=log.ended_early,
+            end_reason=log.end_reason,
+            needs_review=log.red_flag or any(item.needs_review for item in log.exercises),
+        )
+
+    def to_domain(self) -> domain_log.SessionLog:
+        """The stored log as the domain reads it, checked by ``parse_session_log`` as when it came in;
+        raises :class:`~sciatrack.domain.session_log.SessionLogError` for a row today's rules refuse
+        (a quarantined one: see :mod:`sciatrack.care.quarantine`)."""
+        return domain_log.parse_session_log(
+            {
+                "idempotency_key": str(self.idempotency_key),
+                "started_at": self.started_at.isoformat(),
+                "finished_at": self.finished_at.isoformat(),
+                "pain_before": self.pain_before,
+                "pain_after": self.pain_after,
+                "ended_early": self.ended_early,
+                "end_reason": self.end_reason,
+                "exercises": self.exercises,
+            }
+        )
 
 
 class DiaryEntry(models.Model):

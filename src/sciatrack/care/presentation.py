@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import wording
+from sciatrack.domain.vocabulary import EXERCISE_TIERS
 
-EXERCISE_TIERS = ("routine", "self_care")
+from . import wording
 
 
 def _yes_no(value: bool) -> str:
@@ -89,6 +89,8 @@ def result_context(
     advice = result.get("advice") or {}
     hint = result.get("nerve_root_hint")
     pattern = result.get("mckenzie_pattern")
+    # The tier decides, whatever the stored flag says: exercise is never offered above routine.
+    exercise_allowed = bool(result.get("exercise_allowed")) and tier in EXERCISE_TIERS
     return {
         "tier": tier,
         "tier_short": wording.TIER_SHORT.get(tier, tier),
@@ -96,9 +98,8 @@ def result_context(
         "where_label": advice.get("where", ""),
         "todo": list(advice.get("what_to_do_now", [])),
         "not_asked_notice": result.get("not_asked_notice", ""),
-        # The tier decides, whatever the stored flag says: exercise is never offered above routine.
-        "exercise_allowed": bool(result.get("exercise_allowed")) and tier in EXERCISE_TIERS,
-        "hide_exercises": not (bool(result.get("exercise_allowed")) and tier in EXERCISE_TIERS),
+        "exercise_allowed": exercise_allowed,
+        "hide_exercises": not exercise_allowed,
         "reasons": list(result.get("reasons", [])),
         "conditions": list(result.get("conditions_to_discuss", [])),
         "conditions_notice": result.get("conditions_notice", ""),

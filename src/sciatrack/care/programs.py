@@ -27,9 +27,8 @@ from sciatrack.content.schema import Dosage
 from sciatrack.content.version import content_version
 from sciatrack.domain import programs as domain
 from sciatrack.domain import stops
-from sciatrack.domain.differential import Pattern
 from sciatrack.domain.intake import IntakeError, parse_intake
-from sciatrack.domain.session_log import ExerciseStatus, SessionLog, SymptomMovement, session_log_to_json
+from sciatrack.domain.session_log import ExerciseStatus, SessionLog, SymptomMovement
 from sciatrack.plain_sql import columns, fetch, insert, instance
 
 from . import checking, steps
@@ -76,8 +75,8 @@ class Current:
         the exercises :attr:`kept_out`) or the one of the browser session's check; None when there is none."""
         if self.record is None:
             return self.built
-        pregnant = self.check is not None and domain.is_pregnant(parse_intake(self.check.answers))
-        return without(from_record(self.record, pregnant), self.kept_out)
+        pregnant = self.check is not None and domain.is_pregnant(self.check.to_domain())
+        return without(self.record.to_domain(pregnant), self.kept_out)
 
 
 def create_program(intake: Intake) -> Program | None:
@@ -88,7 +87,7 @@ def create_program(intake: Intake) -> Program | None:
     look before it: two first visits at once to the program page (each a GET that writes) then both
     get the one program.
     """
-    answers = parse_intake(intake.answers)
+    answers = intake.to_domain()
     clearance = intake.clearance
     program = domain.build_program(answers, clearance=clearance.as_rule if clearance is not None else None)
     document = domain.program_to_json(program)
@@ -112,22 +111,8 @@ def create_program(intake: Intake) -> Program | None:
 
 
 def from_record(record: Program, pregnant: bool = False) -> domain.Program:
-    """The domain program of a stored one, with its stored (possibly clinician-changed) dosages.
-
-    ``pregnant``: the check it follows says pregnant or recently gave birth, so the program carries the
-    side-lying notes and the pregnancy warning signs (which are not stored with it).
-    """
-    library = load_exercises()
-    exercises = tuple(
-        domain.program_exercise(library[item["id"]], Dosage.model_validate(item["dosage"]))
-        for item in record.exercises
-        if item["id"] in library
-    )
-    left_out = tuple(
-        domain.LeftOut(item["id"], item["name"], item["rule"], item["reason"]) for item in record.left_out
-    )
-    program = domain.Program(exercises, left_out, Pattern(record.pattern))
-    return domain.for_pregnancy(program, library) if pregnant else program
+    """The domain program of a stored one: :meth:`Program.to_domain`, kept for its older callers."""
+    return record.to_domain(pregnant)
 
 
 def _from_session(request: HttpRequest) -> Current:
@@ -153,7 +138,7 @@ def current(request: HttpRequest) -> Current:
     intake, record = newest_check_and_program(patient.pk) if patient else (None, None)
     if intake is None:
         return _from_session(request)
-    if not intake.exercise_allowed:
+    if not intake.allows_exercise:
         return Current(check=intake)
     record = record or create_program(intake)
     return Current(record, intake)
@@ -278,20 +263,9 @@ def without(program: domain.Program, kept_out: Mapping[str, stops.KeptOut]) -> d
 
 
 def log_record(patient: Patient, log: SessionLog, program: Program | None) -> SessionLogRecord:
-    """An unsaved record of ``log``, flagged for review when symptoms spread or a red flag came up."""
-    return SessionLogRecord(
-        patient=patient,
-        program=program,
-        idempotency_key=log.idempotency_key,
-        started_at=log.started_at,
-        finished_at=log.finished_at,
-        pain_before=log.pain_before,
-        pain_after=log.pain_after,
-        exercises=session_log_to_json(log)["exercises"],
-        ended_early=log.ended_early,
-        end_reason=log.end_reason,
-        needs_review=log.red_flag or any(item.needs_review for item in log.exercises),
-    )
+    """An unsaved record of ``log``: :meth:`SessionLog.from_domain <.models.SessionLog.from_domain>`,
+    kept for its older callers."""
+    return SessionLogRecord.from_domain(patient, log, program)
 
 
 def store_log(patient: Patient, log: SessionLog, program: Program | None) -> tuple[SessionLogRecord, bool]:
@@ -301,7 +275,7 @@ def store_log(patient: Patient, log: SessionLog, program: Program | None) -> tup
     than a look before it: a new log, the usual case, then costs one statement, and two copies sent at
     once cannot both get in.
     """
-    record = log_record(patient, log, program)
+    record = SessionLogRecord.from_domain(patient, log, program)
     try:
         insert(record)
     except IntegrityError:
@@ -353,5 +327,5 @@ def kept_out_of(patient: Patient) -> dict[str, stops.KeptOut]:
     cleared to resume is listed.
     """
     latest = patient.intakes.first()
-    newest = latest.created if latest is not None and latest.exercise_allowed else None
+    newest = latest.created if latest is not None and latest.allows_exercise else None
     return sticking_stops(patient.pk, newest)

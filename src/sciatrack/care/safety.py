@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from sciatrack.domain.intake import IntakeAnswers, IntakeError, parse_intake
+from sciatrack.domain.intake import IntakeAnswers, IntakeError
 from sciatrack.domain.safety_update import danger_signs, topped_up
 
 from . import checking, steps
@@ -47,7 +47,7 @@ def exercise_block(request: HttpRequest) -> ExerciseBlock | None:
     patient = checking.patient_of(request)
     if patient is not None:
         latest = Intake.objects.filter(patient=patient).order_by("-created").first()
-        if latest is None or latest.exercise_allowed:
+        if latest is None or latest.allows_exercise:
             return None
         return _block(latest.advice)
     if request.user.is_authenticated:  # staff without a patient record have no check
@@ -64,7 +64,7 @@ def exercise_block(request: HttpRequest) -> ExerciseBlock | None:
 def answers_so_far(check: Intake) -> IntakeAnswers:
     """The check's answers with every safety update since added: the new questions of a top-up, and
     each danger sign reported (the contract, section 3: a report adds to the latest check's answers)."""
-    answers = parse_intake(check.answers)
+    answers = check.to_domain()
     for update in check.safety_updates.order_by("created"):
         if update.source == SafetyUpdate.Source.TOP_UP:
             answers = topped_up(answers, update.signs)

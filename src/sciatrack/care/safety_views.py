@@ -102,12 +102,14 @@ class DangerSignsForm(SourceForm):
         return [sign.flag for sign in danger_signs() if self.cleaned_data.get(sign.flag) == "yes"]
 
 
-def _question(form: forms.Form, key: str, label: str, emergency: bool, explain: str = "") -> dict[str, Any]:
+def _question(
+    form: forms.Form, key: str, label: str, emergency_alone: bool, explain: str = ""
+) -> dict[str, Any]:
     return {
         "key": key,
         "label": label,
         "explain": explain,
-        "emergency": emergency,
+        "emergency_alone": emergency_alone,  # this sign alone sends the person to the emergency department
         "value": form.data.get(key, "") if form.is_bound else "",
         "errors": form.errors.get(key, []) if form.is_bound else [],
     }

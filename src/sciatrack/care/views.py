@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sciatrack.domain.vocabulary import Tier
 from sciatrack.lib.query_forms import read_query, refused_query
 
 from . import checking, steps, wording
@@ -118,13 +119,13 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
         if problems:
             context = step_context(request, step, state, problems)
             return render(request, step.template, context, status=400)
-        was_emergency = checking.alert_tier(state) == "emergency"
+        was_emergency = checking.alert_tier(state) is Tier.EMERGENCY
         steps.answered(state)[step.slug] = data
         checking.store_state(request, state)
         _, following = steps.neighbours(step, state)
         if following is None:
             checking.finish(request, state)
-        if not was_emergency and checking.alert_tier(state) == "emergency":
+        if not was_emergency and checking.alert_tier(state) is Tier.EMERGENCY:
             return redirect(f"{reverse('check-act-now')}?next={following.slug if following else ''}")
         return redirect(step_url(following))
     return render(request, step.template, step_context(request, step, state, []))
@@ -147,7 +148,7 @@ def act_now(request: HttpRequest) -> HttpResponse:
         return refused_query(request, query)
     state = checking.load(request)
     following = steps.BY_SLUG.get(query.cleaned_data["next"])
-    if checking.alert_tier(state) != "emergency":
+    if checking.alert_tier(state) is not Tier.EMERGENCY:
         return redirect(step_url(following) if following else reverse("check-intro"))
     return render(
         request,

@@ -10,12 +10,10 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
-from sciatrack.domain.intake import RED_FLAG_KEYS, TRIGGERS
+from sciatrack.domain.vocabulary import PATTERNS, RED_FLAG_KEYS, TRIGGERS
 
 from .rules_schema import Slug, StrictModel, Text, _one_of, _some_test_given, _unique
 from .schema import EXERCISE_IDS, SourceReference
-
-PATTERNS = ("extension_biased", "flexion_biased", "unclear")
 
 PatternName = Annotated[str, _one_of(PATTERNS, "McKenzie pattern")]
 TriggerName = Annotated[str, _one_of(TRIGGERS, "trigger")]

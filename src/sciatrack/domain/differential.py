@@ -10,18 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sciatrack.content.rules_loader import load_conditions
 from sciatrack.content.rules_schema import AnswerPattern, Clue, ConditionSet
 
 from .intake import IntakeAnswers
-
-
-class Pattern(StrEnum):
-    EXTENSION_BIASED = "extension_biased"
-    FLEXION_BIASED = "flexion_biased"  # stenosis-like
-    UNCLEAR = "unclear"
+from .vocabulary import Pattern
 
 
 @dataclass(frozen=True)
@@ -40,6 +34,7 @@ class NerveRootHint:
     text: str
 
 
+# What each pattern means, in triggers (see mckenzie_pattern); the names are the vocabulary's TRIGGERS.
 EXTENSION_WORSE = ("sitting", "bending_forward")
 EXTENSION_BETTER = ("walking", "standing", "bending_backward")
 STENOSIS_BETTER = ("bending_forward", "sitting")

@@ -26,9 +26,10 @@ from sciatrack.content.safety_schema import PregnancyAdvice, PregnancyWarning
 from sciatrack.content.schema import Dosage, Exercise
 
 from .clearance import Clearance, covers
-from .differential import Pattern, mckenzie_pattern
+from .differential import mckenzie_pattern
 from .intake import IntakeAnswers
 from .triage import TriageResult, triage
+from .vocabulary import Pattern
 
 NOT_INDICATED = "not-indicated"  # the rule id of a leave-out that comes from include_only_when
 

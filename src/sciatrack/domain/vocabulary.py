@@ -1,4 +1,4 @@
-"""The words every part of Sciatrack shares: intake keys and values, tiers and places to go.
+"""The words every part of Sciatrack shares: intake keys and values, tiers, places to go and patterns.
 
 This module imports nothing of the project's, so the content schemas, the domain and the apps can all
 build on it without an import circle. It holds names and their order, never a decision: what a red flag
@@ -116,6 +116,11 @@ class Tier(StrEnum):
         return self in (Tier.ROUTINE, Tier.SELF_CARE)
 
     @property
+    def word(self) -> str:
+        """The tier as a plain word in running text: ``self-care``, ``emergency``."""
+        return self.value.replace("_", "-")
+
+    @property
     def is_alert(self) -> bool:
         """A danger sign: the person is sent to a doctor or the emergency department today (or now)."""
         return self in (Tier.EMERGENCY, Tier.URGENT)
@@ -139,6 +144,8 @@ TIERS = tuple(tier.value for tier in TIER_ORDER)  # most urgent first
 EXERCISE_TIERS = tuple(tier.value for tier in TIER_ORDER if tier.exercise_allowed)
 NO_EXERCISE_TIERS = tuple(tier.value for tier in TIER_ORDER if not tier.exercise_allowed)
 ALERT_TIERS = tuple(tier.value for tier in TIER_ORDER if tier.is_alert)
+# (value, label) pairs for a stored tier, most urgent first: "Self-care", "Emergency".
+TIER_CHOICES = tuple((tier.value, tier.word.capitalize()) for tier in TIER_ORDER)
 
 
 class Where(StrEnum):
@@ -171,3 +178,15 @@ PLACE_TIERS = {
     Where.HOME_PROGRAM: Tier.SELF_CARE,
 }
 PLACES = tuple(place.value for place in WHERE_ORDER)
+
+
+class Pattern(StrEnum):
+    """Which way of moving seems to ease the pain (the McKenzie pattern). What each one means, read from
+    the answers, is :func:`sciatrack.domain.differential.mckenzie_pattern`."""
+
+    EXTENSION_BIASED = "extension_biased"
+    FLEXION_BIASED = "flexion_biased"  # stenosis-like
+    UNCLEAR = "unclear"
+
+
+PATTERNS = tuple(pattern.value for pattern in Pattern)

@@ -49,9 +49,8 @@ from sciatrack.accounts.models import Clinic
 from sciatrack.content.loader import load_exercises
 from sciatrack.content.registry_schema import RegistryContent, load_registry_content
 from sciatrack.content.schema import Frequency
-from sciatrack.domain.differential import Pattern
 from sciatrack.domain.registry_outcomes import FollowUp, program_mask
-from sciatrack.domain.triage import Tier
+from sciatrack.domain.vocabulary import EXERCISE_TIERS, Pattern, Tier
 
 from .bulk import insert_rows
 from .models import CaseOutcome, RegistryCase, RegistryFollowUp, RegistryWeek
@@ -77,7 +76,7 @@ TABLES = (RegistryCase, RegistryFollowUp, RegistryWeek, CaseOutcome)
 # Relative frequency of each age band (by id); a band added to the content later gets 10.
 AGE_WEIGHTS = {"16-29": 8, "30-39": 18, "40-49": 26, "50-59": 24, "60-69": 15, "70+": 9}
 TIER_WEIGHTS = ((Tier.SELF_CARE, 60), (Tier.ROUTINE, 31), (Tier.SOON, 7), (Tier.URGENT, 2))
-PROGRAM_TIERS = {Tier.SELF_CARE.value, Tier.ROUTINE.value}
+PROGRAM_TIERS = frozenset(EXERCISE_TIERS)  # only a tier that allows exercise gets a program
 MCKENZIE = "mckenzie-extension"
 # How deep the improvement goes, as a share of the baseline, by pattern (with a program, before
 # adherence scales it) and by tier (without one: those are seen by a clinician instead).

@@ -40,7 +40,7 @@ from sciatrack.domain.registry_stats import (
     quantile_from_counts,
     wilson_interval,
 )
-from sciatrack.domain.triage import Tier
+from sciatrack.domain.vocabulary import TIER_ORDER, Pattern
 
 from .models import CaseOutcome
 
@@ -48,17 +48,11 @@ CONFIDENCE = 0.95
 # The adherence band of a case without prescribed sessions or without any weekly record is ''.
 NO_ADHERENCE = "none"
 NO_ADHERENCE_NAME = "no sessions prescribed or none recorded"
-TIER_NAMES = {
-    Tier.EMERGENCY.value: "emergency",
-    Tier.URGENT.value: "urgent",
-    Tier.SOON.value: "soon",
-    Tier.ROUTINE.value: "routine",
-    Tier.SELF_CARE.value: "self-care",
-}
+TIER_NAMES = {tier.value: tier.word for tier in TIER_ORDER}  # most urgent first
 PATTERN_NAMES = {
-    "extension_biased": "eases when leaning back (extension)",
-    "flexion_biased": "eases when bending forward (flexion)",
-    "unclear": "no clear pattern",
+    Pattern.EXTENSION_BIASED.value: "eases when leaning back (extension)",
+    Pattern.FLEXION_BIASED.value: "eases when bending forward (flexion)",
+    Pattern.UNCLEAR.value: "no clear pattern",
 }
 MEASURE_NAMES = {"leg_pain": "leg pain (0 to 10)", "back_pain": "back pain (0 to 10)", "sbi": "SBI (0 to 24)"}
 MISSING_POLICY_WORDS = {

@@ -36,7 +36,6 @@ from django.utils import timezone
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import DiaryEntry, Intake, SessionLog
 from sciatrack.care.models import Program as ProgramRecord
-from sciatrack.care.programs import from_record
 from sciatrack.care.progress import assessment_of
 from sciatrack.content.registry_schema import RegistryContent, load_registry_content
 from sciatrack.domain.outcomes import prescribed_sessions_per_week
@@ -92,7 +91,7 @@ def _program_fields(
             "sessions_per_week": 0,
         }
     # Read the way the app reads a stored program: exercises since dropped from the library are skipped.
-    program = from_record(record)
+    program = record.to_domain()
     return {
         "pattern": record.pattern,
         "program_mask": program_mask(content.program_bits, program.exercise_ids),
