@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from sciatrack.content.loader import load_exercises
 from sciatrack.content.schema import Dosage, DosageSource, Frequency
-from sciatrack.domain.differential import Pattern
 from sciatrack.domain.follow_ups import (
     FOLLOW_UP_WEEKS,
     FollowUpStatus,
@@ -44,6 +43,7 @@ from sciatrack.domain.outcomes import (
 )
 from sciatrack.domain.programs import Program, program_exercise
 from sciatrack.domain.scoring import score
+from sciatrack.domain.vocabulary import Pattern
 
 BASE = date(2025, 5, 12)  # a Monday
 LONDON = ZoneInfo("Europe/London")

@@ -12,6 +12,7 @@ from sciatrack.content.check import check_content
 from sciatrack.content.registry_schema import (
     REGISTRY_FILE,
     ImprovedRule,
+    RecoveredRule,
     check_registry_content,
     load_registry_content,
 )
@@ -93,6 +94,30 @@ def test_a_copy_as_shipped_has_no_problem(copy: Path) -> None:
             "must be 'nprs', the questionnaire leg_pain comes from",
         ),
         (
+            lambda t: t.replace("recovered_of: nprs", "recovered_of: sbi"),
+            "outcomes[1]",
+            "rule.recovered_of must be 'nprs', the questionnaire leg_pain comes from",
+        ),
+        (
+            # "Recovered" is nprs.yaml's number only: a value of its own here is refused.
+            lambda t: t.replace(
+                "{kind: recovered, recovered_of: nprs}", "{kind: recovered, recovered_of: nprs, value: 1}"
+            ),
+            "outcomes[1].rule.recovered.value",
+            "Extra inputs are not permitted",
+        ),
+        (
+            # The words printed beside the figure must state the questionnaire's numbers.
+            lambda t: t.replace("is 0 or 1 out of 10", "is low"),
+            "outcomes[1].definition",
+            "must state the rule of nprs: '0 or 1'",
+        ),
+        (
+            lambda t: t.replace("\n      at least 30% lower when", "\n      much lower when", 1),
+            "outcomes[0].definition",
+            "must state the rule of nprs: 'at least 30%'",
+        ),
+        (
             # The numbers live in nprs.yaml only: a rule of its own here is refused.
             lambda t: t.replace(
                 "{kind: improved, minimal_important_change_of: nprs}",
@@ -142,7 +167,61 @@ def test_it_refuses_a_rule_naming_a_questionnaire_that_is_not_there(copy: Path) 
     fields = {problem.field for problem in found if "no questionnaire 'nprs'" in problem.message}
     assert fields == {
         "outcomes[0].rule.minimal_important_change_of",
+        "outcomes[1].rule.recovered_of",
         "outcomes[3].rule.minimal_important_change_of",
     }
     with pytest.raises(RulesContentError):
         load_registry_content(copy)
+
+
+def test_recovered_is_the_questionnaires_and_its_words_give_its_scores() -> None:
+    """The recovered outcome takes its score from nprs.yaml, and its words name the ratings that count."""
+    recovered = [o for o in load_registry_content().outcomes if isinstance(o.rule, RecoveredRule)]
+    assert [o.id for o in recovered] == ["leg-pain-recovered-12w"]
+    threshold = get_questionnaire("nprs").recovered
+    assert threshold is not None and threshold.at_most == 1
+    assert "0 or 1 out of 10" in " ".join(recovered[0].definition.split())
+
+
+def test_it_reports_a_changed_number_whose_words_did_not_follow(copy: Path) -> None:
+    """Changing a number in nprs.yaml alone makes the registry's words wrong: the check says which."""
+    path = copy / QUESTIONNAIRE_DIR / "nprs.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  at_most: 1\n", "  at_most: 2\n").replace("points: 2\n", "points: 3\n"))
+    found = {(problem.field, problem.message) for problem in check_registry_content(copy)}
+    assert {field for field, _ in found} == {
+        "outcomes[0].definition",
+        "outcomes[1].definition",
+        "outcomes[3].definition",
+    }
+    assert any("'0, 1 or 2'" in message for _, message in found)
+    assert any("'at least 3 points'" in message for _, message in found)
+
+
+def test_it_refuses_a_recovered_rule_naming_a_questionnaire_without_a_recovered_score(copy: Path) -> None:
+    path = copy / QUESTIONNAIRE_DIR / "nprs.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index('\n# "Recovered"')] + "\n", encoding="utf-8")
+    found = check_registry_content(copy)
+    assert [(problem.field, problem.message) for problem in found] == [
+        ("outcomes[1].rule.recovered_of", "questionnaire 'nprs' gives no recovered score")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (
+            lambda t: t.replace("  at_most: 1\n", "  at_most: 11\n"),
+            "recovered.at_most must be a score from 0 to 10",
+        ),
+        (lambda t: t.replace("higher_is: worse", "higher_is: better"), "recovered needs higher_is: worse"),
+    ],
+)
+def test_it_refuses_a_recovered_score_that_cannot_mean_recovered(
+    copy: Path, change: Callable[[str], str], words: str
+) -> None:
+    path = copy / QUESTIONNAIRE_DIR / "nprs.yaml"
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    found = [problem for problem in check_content(copy) if problem.file == "questionnaires/nprs.yaml"]
+    assert any(words in problem.message for problem in found), found

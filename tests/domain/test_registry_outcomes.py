@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from sciatrack.content.registry_schema import OutcomeDefinition, load_registry_content
+from sciatrack.domain.outcomes import recovered
 from sciatrack.domain.registry_outcomes import (
     FollowUp,
     Status,
@@ -43,6 +44,7 @@ def definition(**changes: Any) -> OutcomeDefinition:
 
 RESPONDER = definition()
 AT_MOST_1 = definition(rule={"kind": "at_most", "value": 1})
+RECOVERED = definition(rule={"kind": "recovered", "recovered_of": "nprs"})
 SBI_LOW = definition(measure="sbi", rule={"kind": "at_most", "value": 6.5})
 SBI_IMPROVED = definition(measure="sbi", rule={"kind": "improved", "minimal_important_change_of": "sbi"})
 
@@ -121,6 +123,9 @@ def test_an_improved_sbi_uses_the_sbi_rule(baseline: int, value: int, met: bool)
         (AT_MOST_1, 0, True),
         (AT_MOST_1, 1, True),
         (AT_MOST_1, 2, False),
+        (RECOVERED, 0, True),
+        (RECOVERED, 1, True),
+        (RECOVERED, 2, False),
         (SBI_LOW, 6, True),
         (SBI_LOW, 7, False),
     ],
@@ -159,6 +164,11 @@ def test_it_reports_missing(baselines: dict[str, int | None], follow_ups: list[F
     result = evaluate(RESPONDER, baselines, follow_ups)
     assert result.status is Status.MISSING
     assert result.change is None
+
+
+def test_recovered_in_the_registry_is_recovered_on_the_progress_pages() -> None:
+    for rating in range(11):
+        assert rule_met(RECOVERED, 9, rating) is recovered(rating), rating
 
 
 def test_an_at_most_rule_needs_no_baseline() -> None:

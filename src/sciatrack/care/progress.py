@@ -4,10 +4,14 @@ The first safety check is the baseline; every later check is a follow-up (it re-
 questions too, so a new flag there ends the program through the usual triage). The pain diary adds a
 daily leg and back pain reading, used for the plain-language summary and the signals, never for the
 responder status, which compares the questionnaires of the checks only.
+
+:func:`history_of` turns stored checks and diary entries into what the outcomes judge; the clinician's
+dashboard reads its signals through it too, so a person and their clinician are told the same thing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,8 +23,7 @@ from sciatrack.domain import outcomes
 from sciatrack.domain.follow_ups import FollowUpDue, follow_up_schedule, next_follow_up
 from sciatrack.domain.outcomes import Assessment, Measure, MeasureChange, Signal, SymptomReach
 
-from .models import Intake, Program
-from .programs import from_record
+from .models import DiaryEntry, Intake, Program
 
 MEASURE_KEYS = {"sbi": Measure.SBI, "peg": Measure.PEG, "psfs": Measure.PSFS}
 
@@ -67,17 +70,34 @@ def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
+@dataclass(frozen=True)
+class History:
+    """A person's checks and diary as :mod:`sciatrack.domain.outcomes` reads them."""
+
+    baseline: Assessment | None  # the first check
+    follow_ups: tuple[Assessment, ...]  # every later check, oldest first
+    diary: tuple[outcomes.DiaryEntry, ...]  # oldest first
+
+    def signals(self, today: date) -> tuple[Signal, ...]:
+        """The reasons to see a clinician on ``today``: the one rule, for the person and the clinician."""
+        return tuple(outcomes.signals(self.baseline, self.follow_ups, self.diary, today))
+
+
+def history_of(checks: Iterable[Intake], diary: Iterable[DiaryEntry]) -> History:
+    """The history of stored ``checks`` and ``diary`` entries (in any order)."""
+    assessments = [assessment_of(check) for check in sorted(checks, key=lambda check: check.created)]
+    entries = tuple(
+        outcomes.DiaryEntry(entry.day, entry.leg_pain, entry.back_pain, SymptomReach(entry.reach))
+        for entry in sorted(diary, key=lambda entry: entry.day)
+    )
+    return History(assessments[0] if assessments else None, tuple(assessments[1:]), entries)
+
+
 def progress_of(patient: Patient, today: date | None = None) -> Progress:
     """The patient's progress up to ``today`` (the local date by default), in a fixed number of queries."""
     today = today or timezone.localdate()
-    intakes = list(patient.intakes.order_by("created"))
-    assessments = [assessment_of(intake) for intake in intakes]
-    baseline = assessments[0] if assessments else None
-    follow_ups = tuple(assessments[1:])
-    diary = tuple(
-        outcomes.DiaryEntry(entry.day, entry.leg_pain, entry.back_pain, SymptomReach(entry.reach))
-        for entry in patient.diary.order_by("day")
-    )
+    history = history_of(patient.intakes.order_by("created"), patient.diary.order_by("day"))
+    baseline, follow_ups, diary = history.baseline, history.follow_ups, history.diary
     logs = list(patient.session_logs.order_by("started_at").only("started_at", "exercises"))
     session_days = tuple(timezone.localdate(log.started_at) for log in logs)
     stopped = tuple(
@@ -87,7 +107,7 @@ def progress_of(patient: Patient, today: date | None = None) -> Progress:
         if item.get("status") == "stopped"
     )
     record: Program | None = patient.programs.first()
-    program = from_record(record) if record is not None else None
+    program = record.to_domain() if record is not None else None
     schedule: tuple[FollowUpDue, ...] = ()
     adherence: tuple[outcomes.WeekAdherence, ...] = ()
     if baseline is not None:
@@ -113,7 +133,7 @@ def progress_of(patient: Patient, today: date | None = None) -> Progress:
         next_due=next_follow_up(schedule),
         adherence=adherence,
         trend=outcomes.centralization_trend(diary),
-        signals=tuple(outcomes.signals(baseline, follow_ups, diary, today)),
+        signals=history.signals(today),
         recovered=outcomes.recovered(leg_now) if leg_now is not None else None,
         stopped_exercises=stopped,
     )

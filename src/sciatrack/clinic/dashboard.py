@@ -1,11 +1,12 @@
 """The clinician dashboard: a clinic's patients, those needing attention first, in a fixed number of queries.
 
 A patient needs attention when their latest check found a danger sign, a session in the last two weeks
-was flagged for review (an exercise spread the symptoms, or a red-flag answer), leg pain at the latest
-check is worse than at the first by the NPRS threshold (or, six weeks on, not clearly better), a
-follow-up is due or overdue, or a patient with a program has done no session for a week. Danger signs
-and flagged sessions sort to the top in the database; the rest are worked out for the page's patients
-from their prefetched checks.
+was flagged for review (an exercise spread the symptoms, or a red-flag answer), the progress signals say
+so (leg pain worse than at the first check, symptoms spreading down the leg, or not improving after six
+weeks: :func:`sciatrack.domain.outcomes.signals`, the same rule and the same checks and diary as the
+person's own progress page), a follow-up is due or overdue, or a patient with a program has done no
+session for a week. Danger signs and flagged sessions sort to the top in the database; the rest are worked
+out for the page's patients from their prefetched checks and the diary days the signals read.
 """
 
 from __future__ import annotations
@@ -22,22 +23,22 @@ from django.db.models import (
     Max,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
-from sciatrack.care.models import Intake, Program, SafetyUpdate, SessionLog
-from sciatrack.care.progress import assessment_of
-from sciatrack.content.rules_loader import get_questionnaire
+from sciatrack.care.models import DiaryEntry, Intake, Program, SafetyUpdate, SessionLog
+from sciatrack.care.progress import history_of
 from sciatrack.domain.follow_ups import FollowUpStatus, follow_up_schedule
-from sciatrack.domain.outcomes import NOT_IMPROVING_WEEKS
-from sciatrack.domain.scoring import important_change
+from sciatrack.domain.outcomes import signal_diary_days
+from sciatrack.domain.vocabulary import ALERT_TIERS, Tier
 
-DANGER_TIERS = ("emergency", "urgent")
 REVIEW_DAYS = 14
 INACTIVE_DAYS = 7
 
@@ -74,7 +75,7 @@ def annotated(patients: QuerySet[Patient], now: datetime, attention_only: bool =
         last_session=Subquery(logs.annotate(last=Max("started_at")).values("last")),
         has_program=Exists(Program.objects.filter(patient=OuterRef("pk"))),
         priority=Case(
-            When(latest_tier__in=DANGER_TIERS, then=Value(0)),
+            When(latest_tier__in=ALERT_TIERS, then=Value(0)),
             When(latest_raised=True, then=Value(0)),
             When(reported=True, then=Value(0)),
             When(flagged__gt=0, then=Value(1)),
@@ -87,15 +88,38 @@ def annotated(patients: QuerySet[Patient], now: datetime, attention_only: bool =
     return found.order_by("priority", "display_name", "pk")
 
 
-def with_checks(patients: QuerySet[Any]) -> QuerySet[Any]:
+def with_history(patients: QuerySet[Any], now: datetime) -> list[Any]:
+    """The page's ``patients`` with their checks (``checks``) and the diary entries the signals read on
+    ``now``'s day (``signal_diary``), in the same number of queries however many patients and entries.
+
+    A whole diary grows by a row a day, so only the days :func:`signal_diary_days` names are fetched: they
+    depend on each patient's first and last entry, which the patients' own query brings along."""
+    today = timezone.localdate(now)
+    days = DiaryEntry.objects.filter(patient=OuterRef("pk"), day__lte=today).order_by().values("day")
     checks = Intake.objects.only("patient_id", "created", "tier", "measures").order_by("created")
-    return patients.prefetch_related(Prefetch("intakes", queryset=checks, to_attr="checks"))
+    found = list(
+        patients.annotate(
+            diary_first=Subquery(days.order_by("day")[:1]),
+            diary_last=Subquery(days.order_by("-day")[:1]),
+        ).prefetch_related(Prefetch("intakes", queryset=checks, to_attr="checks"))
+    )
+    wanted = Q()  # with no diary on the page this stays empty, matching all of nothing: still one query
+    for patient in found:
+        if patient.diary_first is not None:
+            for start, end in signal_diary_days(patient.diary_first, patient.diary_last):
+                wanted |= Q(patient_id=patient.pk, day__range=(start, end))
+    diary = DiaryEntry.objects.filter(wanted, day__lte=today).only(
+        "patient_id", "day", "leg_pain", "back_pain", "reach"
+    )
+    prefetch_related_objects(found, Prefetch("diary", queryset=diary, to_attr="signal_diary"))
+    return found
 
 
 def reasons_for(patient: Any, now: datetime, today: date) -> tuple[str, ...]:
-    """Why ``patient`` (annotated, with ``checks``) needs attention today, most urgent first."""
+    """Why ``patient`` (annotated, with ``checks`` and ``signal_diary``) needs attention today, most urgent
+    first."""
     found: list[str] = []
-    if patient.latest_tier in DANGER_TIERS:
+    if patient.latest_tier is not None and Tier(patient.latest_tier).is_alert:
         found.append("Danger sign at the latest check")
     if patient.reported:
         found.append("Danger sign reported since the latest check")
@@ -103,23 +127,12 @@ def reasons_for(patient: Any, now: datetime, today: date) -> tuple[str, ...]:
         found.append("More urgent advice under the updated safety rules")
     if patient.flagged:
         found.append(f"{patient.flagged} session{'s' if patient.flagged != 1 else ''} flagged for review")
-    checks = patient.checks
-    if len(checks) >= 2:
-        first, latest = assessment_of(checks[0]).leg_pain, assessment_of(checks[-1]).leg_pain
-        worse_by = get_questionnaire("nprs").minimal_important_change.points
-        if first is not None and latest is not None and worse_by is not None and latest - first >= worse_by:
-            found.append("Leg pain worse than at the first check")
-        elif (
-            first is not None
-            and latest is not None
-            and checks[-1].created - checks[0].created >= timedelta(weeks=NOT_IMPROVING_WEEKS)
-            and important_change("nprs", first, latest).verdict != "important_improvement"
-        ):
-            found.append(f"Not improving after {NOT_IMPROVING_WEEKS} weeks")
-    if checks:
-        baseline = timezone.localdate(checks[0].created)
-        done = [timezone.localdate(c.created) for c in checks[1:]]
-        for due in follow_up_schedule(baseline, today, done):
+    # The person's progress page reads the same history with the same rule: both are told the same thing.
+    history = history_of(patient.checks, patient.signal_diary)
+    found += [signal.for_clinician for signal in history.signals(today)]
+    if history.baseline is not None:
+        done = [follow_up.day for follow_up in history.follow_ups]
+        for due in follow_up_schedule(history.baseline.day, today, done):
             if due.status in (FollowUpStatus.DUE, FollowUpStatus.OVERDUE):
                 found.append(f"{due.week}-week follow-up {due.status.value}")
     inactive_since = now - timedelta(days=INACTIVE_DAYS)

@@ -54,7 +54,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         patients = patients.filter(display_name__icontains=query)
     ordered = dashboard.annotated(patients, now, attention_only=attention)
     page = Paginator(ordered, PAGE_SIZE).get_page(asked.cleaned_data["page"])
-    page_patients = list(dashboard.with_checks(ordered.filter(pk__in=[p.pk for p in page.object_list])))
+    page_patients = dashboard.with_history(ordered.filter(pk__in=[p.pk for p in page.object_list]), now)
     context = {
         "page": page,
         "rows": dashboard.rows(page_patients, now),

@@ -7,8 +7,11 @@ library has a bit, no two the same.
 
 An ``improved`` rule holds no numbers of its own: it names the questionnaire whose
 ``minimal_important_change`` it uses (``nprs`` for leg and back pain), so "responder" means the same in the
-registry as on the progress pages and in the clinician's report. The name must be the measure's own
-questionnaire, and the questionnaire must exist in the same content folder.
+registry as on the progress pages and in the clinician's report. A ``recovered`` rule likewise names the
+questionnaire whose ``recovered`` score it uses. The name must be the measure's own questionnaire, the
+questionnaire must exist in the same content folder (and give ``recovered`` for a ``recovered`` rule), and
+the definition printed beside the figure must state the questionnaire's numbers, so the words cannot drift
+from the rule when a number changes.
 """
 
 from __future__ import annotations
@@ -19,11 +22,11 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from sciatrack.domain.intake import AGE_RANGE
+from sciatrack.domain.vocabulary import AGE_RANGE
 
 from .reading import Problem, read_model
 from .rules_loader import CONTENT_DIR, RulesContentError, load_questionnaires
-from .rules_schema import Slug, StrictModel, Text, _one_of
+from .rules_schema import Questionnaire, Slug, StrictModel, Text, _one_of
 from .schema import EXERCISE_IDS, SourceReference
 
 REGISTRY_FILE = "registry_outcomes.yaml"
@@ -43,6 +46,14 @@ class ImprovedRule(StrictModel):
     minimal_important_change_of: Slug
 
 
+class RecoveredRule(StrictModel):
+    """Met when the measure at the follow-up is at or below the ``recovered.at_most`` of the questionnaire
+    named (for NPRS, a rating of 0 or 1): the same "recovered" as on the progress pages."""
+
+    kind: Literal["recovered"]
+    recovered_of: Slug
+
+
 class AtMostRule(StrictModel):
     """Met when the measure at the follow-up is at or below ``value``."""
 
@@ -60,7 +71,7 @@ class OutcomeDefinition(StrictModel):
     name: Text
     definition: Text
     measure: MeasureName
-    rule: Annotated[ImprovedRule | AtMostRule, Field(discriminator="kind")]
+    rule: Annotated[ImprovedRule | RecoveredRule | AtMostRule, Field(discriminator="kind")]
     target_day: Annotated[int, Field(ge=1, le=3650)]
     window_days: Window
     missing: Literal["shown_apart", "counted_as_not_met"]
@@ -75,6 +86,15 @@ class OutcomeDefinition(StrictModel):
     def last_day(self) -> int:
         return self.target_day + self.window_days.after
 
+    @property
+    def questionnaire_named(self) -> tuple[str, str] | None:
+        """(field, questionnaire id) when the rule takes its number from a questionnaire, else None."""
+        if isinstance(self.rule, ImprovedRule):
+            return "minimal_important_change_of", self.rule.minimal_important_change_of
+        if isinstance(self.rule, RecoveredRule):
+            return "recovered_of", self.rule.recovered_of
+        return None
+
     @model_validator(mode="after")
     def _window_after_baseline(self) -> Self:
         if self.first_day < 1:
@@ -83,9 +103,10 @@ class OutcomeDefinition(StrictModel):
             low, high = MEASURE_RANGE[self.measure]
             if not low <= self.rule.value <= high:
                 raise ValueError(f"rule.value must be within {self.measure}'s range, {low} to {high}")
-        elif self.rule.minimal_important_change_of != MEASURE_QUESTIONNAIRE[self.measure]:
+        named = self.questionnaire_named
+        if named is not None and named[1] != MEASURE_QUESTIONNAIRE[self.measure]:
             raise ValueError(
-                f"rule.minimal_important_change_of must be {MEASURE_QUESTIONNAIRE[self.measure]!r}, "
+                f"rule.{named[0]} must be {MEASURE_QUESTIONNAIRE[self.measure]!r}, "
                 f"the questionnaire {self.measure} comes from"
             )
         return self
@@ -140,29 +161,69 @@ class RegistryContent(StrictModel):
         raise KeyError(outcome_id)
 
 
-def _missing_questionnaires(root: Path, content: RegistryContent) -> list[Problem]:
-    """An ``improved`` rule naming a questionnaire that is not under ``root``. Broken questionnaire files
-    are left to their own check, so each problem is reported once."""
+def rule_words(outcome: OutcomeDefinition, questionnaire: Questionnaire) -> tuple[str, ...]:
+    """The phrases ``outcome.definition`` must contain to state the questionnaire's numbers: for an
+    ``improved`` rule "at least 2 points", "at least 30%" and "above 3" (NPRS); for a ``recovered`` rule
+    the scores that count, "0 or 1" (NPRS)."""
+    if isinstance(outcome.rule, ImprovedRule):
+        threshold = questionnaire.minimal_important_change
+        words = []
+        if threshold.points is not None:
+            words.append(f"at least {threshold.points:g} point{'' if threshold.points == 1 else 's'}")
+        if threshold.percent is not None:
+            words.append(f"at least {threshold.percent:g}%")
+        if threshold.percent_when_first_above is not None:
+            words.append(f"above {threshold.percent_when_first_above:g}")
+        return tuple(words)
+    if isinstance(outcome.rule, RecoveredRule) and questionnaire.recovered is not None:
+        low, at_most = questionnaire.score_range[0], questionnaire.recovered.at_most
+        if at_most != int(at_most):
+            return (f"{at_most:g} or less",)
+        scores = [f"{score:g}" for score in range(int(low), int(at_most) + 1)]
+        return (scores[0] if len(scores) == 1 else ", ".join(scores[:-1]) + " or " + scores[-1],)
+    return ()
+
+
+def _questionnaire_problems(root: Path, content: RegistryContent) -> list[Problem]:
+    """Rules naming a questionnaire that is not under ``root`` (or that gives no ``recovered`` for a
+    ``recovered`` rule), and definitions whose words do not state the questionnaire's numbers. Broken
+    questionnaire files are left to their own check, so each problem is reported once."""
     try:
         found = load_questionnaires(root)
     except RulesContentError:
         return []
-    return [
-        Problem(
-            REGISTRY_FILE,
-            f"outcomes[{index}].rule.minimal_important_change_of",
-            f"no questionnaire {outcome.rule.minimal_important_change_of!r}; there are "
-            + ", ".join(sorted(found)),
-        )
-        for index, outcome in enumerate(content.outcomes)
-        if isinstance(outcome.rule, ImprovedRule) and outcome.rule.minimal_important_change_of not in found
-    ]
+    problems = []
+    for index, outcome in enumerate(content.outcomes):
+        named = outcome.questionnaire_named
+        if named is None:
+            continue
+        field, questionnaire_id = named
+        where = f"outcomes[{index}]"
+        questionnaire = found.get(questionnaire_id)
+        if questionnaire is None:
+            message = f"no questionnaire {questionnaire_id!r}; there are " + ", ".join(sorted(found))
+            problems.append(Problem(REGISTRY_FILE, f"{where}.rule.{field}", message))
+            continue
+        if isinstance(outcome.rule, RecoveredRule) and questionnaire.recovered is None:
+            message = f"questionnaire {questionnaire_id!r} gives no recovered score"
+            problems.append(Problem(REGISTRY_FILE, f"{where}.rule.{field}", message))
+            continue
+        text = " ".join(outcome.definition.split())
+        missing = [words for words in rule_words(outcome, questionnaire) if words not in text]
+        if missing:
+            message = (
+                f"must state the rule of {questionnaire_id}: "
+                + ", ".join(repr(words) for words in missing)
+                + " (the words are printed beside the figure)"
+            )
+            problems.append(Problem(REGISTRY_FILE, f"{where}.definition", message))
+    return problems
 
 
 def _read(root: Path) -> tuple[RegistryContent | None, list[Problem]]:
     content, problems = read_model(root, REGISTRY_FILE, RegistryContent)
     if content is not None:
-        problems += _missing_questionnaires(root, content)
+        problems += _questionnaire_problems(root, content)
     return content, problems
 
 

@@ -36,6 +36,8 @@ from sciatrack.domain.vocabulary import (
 )
 
 PLACEHOLDER = "{emergency_number}"
+# The danger signs in brief (``danger_signs.yaml``), for a line of advice that names them.
+DANGER_SIGNS_PLACEHOLDER = "{danger_signs}"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -159,8 +161,9 @@ class Rule(StrictModel):
 def _placeholders(lines: Iterable[str]) -> Iterable[str]:
     for line in lines:
         for placeholder in re.findall(r"\{[^}]*\}", line):
-            if placeholder != PLACEHOLDER:
-                yield f"unknown placeholder {placeholder}; only {PLACEHOLDER} is filled in"
+            if placeholder not in (PLACEHOLDER, DANGER_SIGNS_PLACEHOLDER):
+                known = f"{PLACEHOLDER} and {DANGER_SIGNS_PLACEHOLDER}"
+                yield f"unknown placeholder {placeholder}; only {known} are filled in"
 
 
 class PlaceAdvice(StrictModel):
@@ -388,6 +391,14 @@ class ImportantChange(StrictModel):
         return self
 
 
+class Recovered(StrictModel):
+    """A score at or below ``at_most`` counts as recovered (NPRS: a pain rating of 0 or 1)."""
+
+    at_most: float = Field(ge=0)
+    note: Text
+    references: tuple[Text, ...] = Field(min_length=1)
+
+
 class Questionnaire(StrictModel):
     id: Slug
     name: Text
@@ -400,6 +411,7 @@ class Questionnaire(StrictModel):
     references: tuple[Text, ...] = Field(min_length=1)
     free_to_use: Text
     minimal_important_change: ImportantChange
+    recovered: Recovered | None = None
 
     @model_validator(mode="after")
     def _items(self) -> Self:
@@ -412,4 +424,21 @@ class Questionnaire(StrictModel):
             raise ValueError("item ids must be unique")
         if self.named_items is not None and self.scoring == "per_item":
             raise ValueError("named_items are scored with sum or mean")
+        if self.recovered is not None:
+            # Recovered is a low score: it only means something where lower is better.
+            if self.higher_is != "worse":
+                raise ValueError("recovered needs higher_is: worse (a low score is the good one)")
+            low, high = self.score_range
+            if not low <= self.recovered.at_most <= high:
+                raise ValueError(f"recovered.at_most must be a score from {low:g} to {high:g}")
         return self
+
+    @property
+    def score_range(self) -> tuple[float, float]:
+        """The lowest and highest score (of each item, for a per_item questionnaire like NPRS)."""
+        if self.named_items is not None:
+            return float(self.named_items.min), float(self.named_items.max)
+        lows, highs = [item.min for item in self.items], [item.max for item in self.items]
+        if self.scoring == "sum":
+            return float(sum(lows)), float(sum(highs))
+        return float(min(lows)), float(max(highs))

@@ -8,12 +8,15 @@ signals that tell a person to see a clinician (pure logic, no Django; when follo
 - A *responder* on a measure has improved by at least its minimal important change (for leg pain: down by
   2 points, or by 30% of a first rating above 3; either is enough), and :func:`responder_words` says by
   which rule. PSFS is compared by its mean, which assumes the person rates the same activities each time.
-- *Recovered* means leg pain 0 or 1.
+- *Recovered* means leg pain at or below the ``recovered`` score of ``nprs.yaml`` (0 or 1), the same
+  number the outcome registry counts with.
 - The centralization trend compares how far down the leg symptoms reached in the first week of diary
   entries with the last week (:func:`centralization_trend`).
 - Adherence counts guided sessions against the program's prescription (:func:`prescribed_sessions_per_week`).
 - Signals (:func:`signals`): *getting worse* (leg pain up by at least the NPRS point threshold over the
-  baseline), *spreading* (symptoms reaching further down the leg) and *not improving after 6 weeks*.
+  baseline), *spreading* (symptoms reaching further down the leg) and *not improving after 6 weeks*. They
+  are the one rule for "needs attention": the person's progress page and the clinician's dashboard both
+  show them, in their own words (:attr:`Signal.message`, :attr:`Signal.for_clinician`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from statistics import mean, median_low
 
+from sciatrack.content.danger_signs import fill_danger_signs
 from sciatrack.content.rules_loader import get_questionnaire
 from sciatrack.content.rules_schema import ImportantChange
 from sciatrack.content.schema import Frequency
@@ -31,7 +35,6 @@ from sciatrack.content.schema import Frequency
 from .programs import Program
 from .scoring import ChangeRule, Score, important_change
 
-RECOVERED_MAX = 1  # leg pain at or below this counts as recovered
 RECENT_DAYS = 7  # "the last week": the days, up to and including today, that current pain is averaged over
 MIN_RECENT_RATINGS = 3  # fewer diary ratings than this in the last week: fall back to a recent follow-up
 TREND_DAYS = 7  # the first and the last week of diary entries are compared
@@ -169,8 +172,13 @@ class WeekAdherence:
 @dataclass(frozen=True)
 class Signal:
     kind: SignalKind
-    message: str
+    message: str  # to the person
     see_clinician: bool
+
+    @property
+    def for_clinician(self) -> str:
+        """The signal as a short line on the clinician's dashboard."""
+        return CLINICIAN_WORDS[self.kind]
 
 
 def measure_change(
@@ -220,10 +228,14 @@ def measure_changes(baseline: Assessment | None, follow_ups: Sequence[Assessment
 
 
 def recovered(leg_pain: float) -> bool:
-    """Whether a leg pain rating (0 to 10) counts as recovered: 0 or 1."""
+    """Whether a leg pain rating (0 to 10) counts as recovered: at or below the ``recovered`` score of
+    ``nprs.yaml`` (0 or 1)."""
     if isinstance(leg_pain, bool) or not 0 <= leg_pain <= 10:
         raise ValueError("leg pain must be a rating from 0 to 10")
-    return leg_pain <= RECOVERED_MAX
+    threshold = get_questionnaire(QUESTIONNAIRE[Measure.LEG_PAIN]).recovered
+    if threshold is None:
+        raise LookupError("nprs.yaml gives no recovered score")
+    return leg_pain <= threshold.at_most
 
 
 def centralization_trend(entries: Iterable[DiaryEntry]) -> Trend:
@@ -313,8 +325,9 @@ def current_leg_pain(
 
 GETTING_WORSE = (
     "Your leg pain is clearly worse than when you started. Please book an appointment with a clinician "
-    "(your GP or physiotherapist) in the next few days. If you notice numbness between your legs, a change "
-    "in your bladder or bowels, or a leg getting weak, get medical help today."
+    "(your GP or physiotherapist) in the next few days. "
+    # The danger signs in brief have one home (content/danger_signs.yaml).
+    + fill_danger_signs("If you notice {danger_signs}, get medical help at once.")
 )
 SPREADING = (
     "Your symptoms have been reaching further down your leg over the past weeks. Please ask a clinician "
@@ -324,6 +337,24 @@ NOT_IMPROVING = (
     "It has been {weeks} weeks and your leg pain has not improved enough. That is a good time to ask a "
     "clinician (your GP or physiotherapist) to review your care."
 )
+CLINICIAN_WORDS = {
+    SignalKind.GETTING_WORSE: "Leg pain worse than at the first check",
+    SignalKind.SPREADING: "Symptoms reaching further down the leg",
+    SignalKind.NOT_IMPROVING_6_WEEKS: f"Not improving after {NOT_IMPROVING_WEEKS} weeks",
+}
+
+
+def signal_diary_days(first: date, last: date) -> tuple[tuple[date, date], tuple[date, date]]:
+    """The diary days :func:`signals` reads, as two (from, to) spans, both days included, given the days
+    of the first and the last entry up to the day the signals are for (on a diary whose entries all have a
+    reach, as stored ones do): the first ``TREND_DAYS`` of entries and the last (the trend). "Leg pain now"
+    reads the last ``RECENT_DAYS`` up to that day, which hold no entry after ``last``, so they are inside
+    the last span or hold none. Entries outside the spans never change the signals, so a page of many
+    people fetches only these (the clinician's dashboard does)."""
+    return (
+        (first, first + timedelta(days=TREND_DAYS - 1)),
+        (last - timedelta(days=max(TREND_DAYS, RECENT_DAYS) - 1), last),
+    )
 
 
 def signals(

@@ -9,7 +9,8 @@ skipped for it. A case without the baseline an ``improved`` rule needs counts as
 
 An ``improved`` rule is the minimal important change of the measure's questionnaire, judged by
 :func:`.scoring.rules_reached`, the same function the progress pages use: for leg pain, at least 2 points
-lower, or at least 30% lower when the first rating was above 3.
+lower, or at least 30% lower when the first rating was above 3. A ``recovered`` rule is the
+questionnaire's ``recovered`` score, the same one :func:`.outcomes.recovered` reads: for leg pain, 0 or 1.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from sciatrack.content.registry_schema import (
     AtMostRule,
     ImprovedRule,
     OutcomeDefinition,
+    RecoveredRule,
 )
 from sciatrack.content.rules_loader import get_questionnaire
-from sciatrack.content.rules_schema import ImportantChange
+from sciatrack.content.rules_schema import ImportantChange, Recovered
 
 from .scoring import rules_reached
 
@@ -81,11 +83,21 @@ def _important_change(questionnaire_id: str) -> ImportantChange:
     return get_questionnaire(questionnaire_id).minimal_important_change
 
 
+@cache
+def _recovered(questionnaire_id: str) -> Recovered:
+    recovered = get_questionnaire(questionnaire_id).recovered
+    if recovered is None:  # the content check refuses a recovered rule naming such a questionnaire
+        raise KeyError(f"questionnaire {questionnaire_id!r} gives no recovered score")
+    return recovered
+
+
 def rule_met(definition: OutcomeDefinition, baseline: int | None, value: int) -> bool | None:
     """Whether ``value`` meets the definition's rule; None when the rule needs a baseline there is not."""
     rule = definition.rule
     if isinstance(rule, AtMostRule):
         return value <= rule.value
+    if isinstance(rule, RecoveredRule):
+        return value <= _recovered(rule.recovered_of).at_most
     assert isinstance(rule, ImprovedRule)
     if baseline is None:
         return None

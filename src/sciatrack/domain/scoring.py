@@ -148,7 +148,7 @@ def score(questionnaire_id: str, responses: object) -> Score:
     ratings, problems = reader(questionnaire, responses)
     if problems:
         raise ScoreError(questionnaire_id, problems)
-    low, high = _range(questionnaire)
+    low, high = questionnaire.score_range
     values = [rating for _, rating in ratings]
     value: float | None
     if questionnaire.scoring == "sum":
@@ -158,16 +158,6 @@ def score(questionnaire_id: str, responses: object) -> Score:
     else:
         value = None
     return Score(questionnaire_id, value, ratings, low, high, questionnaire.higher_is == "better")
-
-
-def _range(questionnaire: Questionnaire) -> tuple[float, float]:
-    """The range of the score (of each item for per_item questionnaires)."""
-    if questionnaire.named_items is not None:
-        return float(questionnaire.named_items.min), float(questionnaire.named_items.max)
-    lows, highs = [i.min for i in questionnaire.items], [i.max for i in questionnaire.items]
-    if questionnaire.scoring == "sum":
-        return float(sum(lows)), float(sum(highs))
-    return float(min(lows)), float(max(highs))
 
 
 def rules_reached(threshold: ImportantChange, before: float, improvement: float) -> tuple[ChangeRule, ...]:
@@ -198,7 +188,7 @@ def important_change(questionnaire_id: str, before: float, after: float) -> Chan
     """Whether going from ``before`` to ``after`` (two scores, or two ratings of one NPRS item) reaches
     the minimal important change, in either direction, and by which rule (:func:`rules_reached`)."""
     questionnaire = get_questionnaire(questionnaire_id)
-    low, high = _range(questionnaire)
+    low, high = questionnaire.score_range
     for name, value in (("before", before), ("after", after)):
         if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
             raise ValueError(f"{name} must be a score from {low:g} to {high:g}")
