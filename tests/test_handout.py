@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Program as ProgramRecord
+from sciatrack.content.danger_signs import load_danger_signs
 from sciatrack.content.dosage_text import PROJECT_DOSE_MARK
 from sciatrack.content.loader import load_exercises
 from sciatrack.content.schema import DosageSource
@@ -104,9 +105,11 @@ def test_it_heads_the_pdf_with_the_date_the_tier_and_when_to_get_help(
     assert "25 November 2026" in text
     assert "YOUR SAFETY CHECK: ROUTINE" in text
     assert "Where to go: A clinician review, within 1 to 2 weeks" in text
-    # The danger signs send the person where the emergency tier does, in that place's own advice.
+    # The danger signs' advice from their one home; a sign marked emergency sends the person where the
+    # emergency tier does, in that place's own advice.
     emergency = place_advice(Where.EMERGENCY_DEPARTMENT_NOW)
-    assert f"stop the exercises. {emergency.headline}." in text
+    assert flat(f"Danger signs: {load_danger_signs().advice}") in text
+    assert f"For a sign marked emergency: {emergency.headline}." in text
     assert flat(emergency.what_to_do_now[0]) in text and "call 911" in text
     # Every danger sign, each emergency one marked.
     for sign in danger_signs():

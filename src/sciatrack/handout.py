@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from sciatrack.care.wording import TIER_SHORT
+from sciatrack.content.danger_signs import load_danger_signs
 from sciatrack.content.dosage_text import project_dose_note
 from sciatrack.content.loader import load_exercises
 from sciatrack.content.schema import Exercise
@@ -102,8 +103,9 @@ def handout_context(
         "where_label": advice.get("where", ""),
         "todo": list(advice.get("what_to_do_now", [])),
         "stop_and_rest": STOP_AND_REST,
+        "danger_signs_advice": load_danger_signs().advice,
         "get_help_now": danger_signs(),
-        # The danger signs below send the person where the emergency tier does, in its own words.
+        # A sign marked emergency sends the person where the emergency tier does, in its own words.
         "emergency_advice": place_advice(
             Where.EMERGENCY_DEPARTMENT_NOW, str(advice.get("emergency_number") or DEFAULT_EMERGENCY_NUMBER)
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sciatrack.content.dosage_text import project_dose_note
 from sciatrack.domain.programs import Program
 from sciatrack.domain.triage import TriageResult
-from sciatrack.triage_text import _wrap, format_triage
+from sciatrack.triage_text import _wrap, format_danger_signs, format_triage
 
 
 def format_program(result: TriageResult, program: Program | None) -> str:
@@ -16,6 +16,7 @@ def format_program(result: TriageResult, program: Program | None) -> str:
         lines.append("has seen you and says it is safe.")
         return "\n".join(lines)
     lines.append("Your home program:")
+    lines += ["", *format_danger_signs()]  # the exercises' stop rules say they are listed with the program
     lines += format_pregnancy(program)
     for number, exercise in enumerate(program.exercises, start=1):
         lines += ["", f"{number}. {exercise.name}", _wrap(exercise.dosage_text, bullet="")]

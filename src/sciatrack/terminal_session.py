@@ -293,7 +293,7 @@ def run_session_command(args: argparse.Namespace) -> int:
     from sciatrack.domain.programs import build_program
     from sciatrack.domain.sessions import plan_session
     from sciatrack.domain.triage import triage
-    from sciatrack.triage_text import format_triage
+    from sciatrack.triage_text import WIDTH, format_danger_signs, format_triage
 
     speed = parse_speed(args.speed)
     if speed is None:
@@ -314,6 +314,9 @@ def run_session_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     plan = plan_session(program)
     screen = RichScreen(plan, {item.id: item.name for item in program.exercises}, args.voice)
+    # As on the web, the danger signs come before the first exercise; the symptom question names them.
+    for line in format_danger_signs(min(WIDTH, screen.console.width)):
+        screen.tell(line)
     try:
         pain_before = ask_number(screen.read, screen.tell, "Pain before the session, 0 to 10", 0, 10)
     except (KeyboardInterrupt, EOFError):

@@ -1,10 +1,13 @@
-"""A triage result as plain text for the terminal: the tier, what to do now, and every reason."""
+"""A triage result as plain text for the terminal: the tier, what to do now, and every reason; and the
+danger signs as the terminal lists them."""
 
 from __future__ import annotations
 
 import textwrap
 
 from sciatrack.care.wording import PATTERN_LABELS, TIER_SHORT
+from sciatrack.content.danger_signs import load_danger_signs
+from sciatrack.domain.safety_update import danger_signs
 from sciatrack.domain.triage import TriageResult
 
 WIDTH = 88
@@ -19,7 +22,7 @@ def _wrap(text: str, indent: str = "  ", bullet: str = "- ") -> str:
 def format_triage(result: TriageResult) -> str:
     """Everything a person or clinician needs from the result, most urgent first, in plain words."""
     lines = [
-        f"{TIER_SHORT[result.tier.value]}: {result.advice.headline}",
+        f"{TIER_SHORT[result.tier]}: {result.advice.headline}",
         f"Where to go: {result.advice.where_label}",
         "",
         "What to do now:",
@@ -49,5 +52,20 @@ def format_triage(result: TriageResult) -> str:
             lines += [_wrap(clue, indent="    ") for clue in condition.because]
     if result.nerve_root_hint is not None:
         lines += ["", _wrap(result.nerve_root_hint.text, indent="", bullet="")]
-    lines += ["", _wrap(PATTERN_LABELS[result.mckenzie_pattern.value], indent="", bullet="")]
+    lines += ["", _wrap(PATTERN_LABELS[result.mckenzie_pattern], indent="", bullet="")]
     return "\n".join(lines)
+
+
+def format_danger_signs(width: int = WIDTH) -> list[str]:
+    """The danger signs as every page lists them: the advice once, then each sign, those that alone mean
+    the emergency department now marked (the words are ``content/danger_signs.yaml``'s)."""
+    words = load_danger_signs()
+    lines = [textwrap.fill(f"Danger signs: {words.advice}", width, break_on_hyphens=False)]
+    for sign in danger_signs():
+        text = f"{sign.label} ({words.emergency_mark})" if sign.emergency_alone else sign.label
+        lines.append(
+            textwrap.fill(
+                text, width, initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False
+            )
+        )
+    return lines

@@ -14,6 +14,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Response, expect
 
+from sciatrack.content.danger_signs import load_danger_signs
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -90,7 +92,8 @@ def test_it_shows_the_safety_notice_and_the_way_to_the_exercises_on_a_phone(
     visit(page, live_server.url + "/")
     notice = page.get_by_role("region", name="Read this first: your safety")
     expect(notice).to_be_visible()
-    expect(notice).to_contain_text("Go to an emergency department now")
+    # The danger signs' advice from their one home, then each sign.
+    expect(notice).to_contain_text(load_danger_signs().advice)
     page.get_by_role("link", name="See the seven exercises").tap()
     expect(page).to_have_url(live_server.url + "/exercises/")
     expect(page.locator(".card")).to_have_count(7)

@@ -10,8 +10,10 @@ from django.test import Client
 from django.utils.html import escape
 
 from sciatrack.accounts.models import Patient
+from sciatrack.content.danger_signs import load_danger_signs
 from sciatrack.content.loader import get_exercise
 from sciatrack.content.schema import EXERCISE_IDS
+from sciatrack.domain.safety_update import danger_signs
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +29,17 @@ def test_it_renders_home_with_the_safety_notice(client: Client) -> None:
     assert '<html lang="en">' in page
     assert 'name="viewport"' in page
     assert 'id="safety-title"' in page
+    # Every danger sign from its one home, those that alone mean the emergency department now marked.
+    signs = danger_signs()
     for words in (
-        "Go to an emergency department now",
-        "numbness around your genitals, your back passage or your inner thighs",
-        "bladder or bowels",
-        "weakness in a leg that is getting worse, or symptoms in both legs",
-        "numbness in your face, head or jaw",
+        escape(load_danger_signs().advice),
+        *(escape(sign.label) for sign in signs),
         "See a doctor before you start",
         "Stop any exercise that brings on leg pain",
     ):
         assert words in page, words
+    mark = f"({load_danger_signs().emergency_mark})"
+    assert page.count(mark) == sum(sign.emergency_alone for sign in signs)
     assert 'href="/exercises/"' in page
 
 

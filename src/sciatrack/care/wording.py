@@ -6,14 +6,18 @@ time. Nothing here decides anything; the triage rules live in the content files 
 
 from __future__ import annotations
 
+from sciatrack.content.red_flag_questions import load_red_flag_words
+from sciatrack.domain.vocabulary import Pattern, Tier
+
 # The danger-sign questions have a module of their own; the rest of the app reads them from here.
 from .red_flag_wording import RED_FLAG_GROUPS as RED_FLAG_GROUPS
 from .red_flag_wording import SECOND_LEG_KEY as SECOND_LEG_KEY
 from .red_flag_wording import RedFlagGroup as RedFlagGroup
 from .red_flag_wording import RedFlagQuestion as RedFlagQuestion
 
-# Shown under every yes/no danger-sign question, wherever the app asks one.
-NOT_SURE = "Not sure? Choose Yes. It is safer to be checked."
+# Shown under every yes/no danger-sign question, wherever the app asks one (written in the content,
+# beside the questions).
+NOT_SURE = load_red_flag_words().not_sure
 
 
 def check_length_sentence(questions: int, minutes: int) -> str:
@@ -75,19 +79,20 @@ TRIGGER_LABELS = {
 # Easing a pain by coughing makes no sense to ask; every other trigger can ease it for someone.
 BETTER_WITH_CHOICES = tuple(key for key in TRIGGER_LABELS if key != "coughing_sneezing")
 
-TIER_SHORT = {
-    "emergency": "Emergency",
-    "urgent": "Urgent",
-    "soon": "Soon",
-    "routine": "Routine",
-    "self_care": "Self-care",
+# Keyed by the vocabulary's tiers; a tier's stored name (a str) finds its entry too.
+TIER_SHORT: dict[str, str] = {
+    Tier.EMERGENCY: "Emergency",
+    Tier.URGENT: "Urgent",
+    Tier.SOON: "Soon",
+    Tier.ROUTINE: "Routine",
+    Tier.SELF_CARE: "Self-care",
 }
 
 # McKenzie pattern names as the domain reports them, in words a person can use with a clinician.
-PATTERN_LABELS = {
-    "extension_biased": "Your pain seems to ease when you lean back or walk, and to worsen when you sit or "
-    "bend forward.",
-    "flexion_biased": "Your pain seems to ease when you sit or bend forward, and to worsen when you stand or "
-    "walk. Narrowing of the spinal canal (stenosis) can behave like this.",
-    "unclear": "Your answers do not show a clear pattern of which movements ease or worsen the pain.",
+PATTERN_LABELS: dict[str, str] = {
+    Pattern.EXTENSION_BIASED: "Your pain seems to ease when you lean back or walk, and to worsen when you "
+    "sit or bend forward.",
+    Pattern.FLEXION_BIASED: "Your pain seems to ease when you sit or bend forward, and to worsen when you "
+    "stand or walk. Narrowing of the spinal canal (stenosis) can behave like this.",
+    Pattern.UNCLEAR: "Your answers do not show a clear pattern of which movements ease or worsen the pain.",
 }

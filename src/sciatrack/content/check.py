@@ -9,8 +9,10 @@ from .danger_signs import check_danger_signs
 from .loader import CONTENT_DIR, check_exercises
 from .program_loader import check_program_rules
 from .reading import Problem
+from .red_flag_questions import check_red_flag_questions
 from .registry_schema import check_registry_content
 from .rules_loader import check_questionnaires, check_rules
+from .symptom_answers import check_symptom_answers
 
 # Each check reads one kind of content under a root folder; add new content kinds here.
 CHECKS: tuple[Callable[[Path], list[Problem]], ...] = (
@@ -20,6 +22,8 @@ CHECKS: tuple[Callable[[Path], list[Problem]], ...] = (
     check_program_rules,
     check_registry_content,
     check_danger_signs,
+    check_red_flag_questions,
+    check_symptom_answers,
 )
 
 

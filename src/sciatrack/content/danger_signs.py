@@ -1,4 +1,9 @@
-"""The danger signs asked again after a check (``danger_signs.yaml``): schema, check and loader."""
+"""The danger signs asked again after a check (``danger_signs.yaml``): schema, check and loader.
+
+The file is the one home of the danger signs' words: each sign's label, the advice said with every list
+of them, the mark of those that alone mean the emergency department now, and the signs in brief that
+other advice names through ``{danger_signs}`` (:func:`fill_danger_signs`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 
 from .reading import Problem, read_model
-from .rules_schema import FlagKey, StrictModel, Text
+from .rules_schema import DANGER_SIGNS_PLACEHOLDER, FlagKey, StrictModel, Text
 
 DANGER_SIGNS_FILE = "danger_signs.yaml"
 CONTENT_DIR = Path(__file__).resolve().parent
@@ -32,7 +37,14 @@ class DangerSignEntry(StrictModel):
     label: Text
 
 
+# Words that other text takes in whole; a brace in them would read as a placeholder there.
+PlainText = Annotated[Text, Field(pattern=r"^[^{}]*$")]
+
+
 class DangerSigns(StrictModel):
+    advice: PlainText  # what to do when any of them appears, said once with every list of them
+    emergency_mark: PlainText  # after each sign that alone means the emergency department now
+    in_brief: PlainText  # the signs that matter most in a few words, for one-sentence reminders
     signs: Annotated[tuple[DangerSignEntry, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -41,6 +53,9 @@ class DangerSigns(StrictModel):
         repeated = sorted({flag for flag in flags if flags.count(flag) > 1})
         if repeated:
             raise ValueError(f"list each sign once; repeated: {', '.join(repeated)}")
+        labels = [sign.label for sign in self.signs]
+        if len(set(labels)) != len(labels):
+            raise ValueError("give each sign words of its own; two signs have the same label")
         missing = [flag for flag in CONTRACT_MINIMUM if flag not in flags]
         if missing:
             raise ValueError(f"the contract's danger signs are missing: {', '.join(missing)}")
@@ -69,3 +84,10 @@ def _load(root: Path) -> DangerSigns:
 def load_danger_signs(root: Path = CONTENT_DIR) -> DangerSigns:
     """The danger signs to ask again, validated."""
     return _load(root.resolve())
+
+
+def fill_danger_signs(text: str, root: Path = CONTENT_DIR) -> str:
+    """``text`` with ``{danger_signs}`` replaced by the signs in brief."""
+    if DANGER_SIGNS_PLACEHOLDER not in text:
+        return text
+    return text.replace(DANGER_SIGNS_PLACEHOLDER, load_danger_signs(root).in_brief)

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from sciatrack.content.schema import EXERCISE_IDS
+from sciatrack.content.symptom_answers import symptom_answer_words
 
 from .plain_input import LONGEST_SESSION, moment_problem, text_problem
 from .vocabulary import PAIN_RANGE
@@ -50,32 +51,21 @@ class Response:
     needs_review: bool
 
 
-SYMPTOM_CHOICES: dict[SymptomMovement, str] = {
-    SymptomMovement.MOVED_UP: "Moved up toward my back, or eased",
-    SymptomMovement.SAME: "Stayed the same",
-    SymptomMovement.SPREAD_DOWN: "Spread further down my leg, or got worse",
-    SymptomMovement.RED_FLAG: (
-        "New numbness between the legs, bladder or bowel change, numbness in the face or arms, "
-        "an upset stomach, or a leg getting weak"
-    ),
+# What each answer does and whether a clinician should look; the words shown for each answer and the
+# guide's reply to it are content (``content/symptom_answers.yaml``).
+ACTIONS: dict[SymptomMovement, tuple[Action, bool]] = {
+    SymptomMovement.MOVED_UP: (Action.CONTINUE, False),
+    SymptomMovement.SAME: (Action.CONTINUE, False),
+    SymptomMovement.SPREAD_DOWN: (Action.STOP_EXERCISE, True),
+    SymptomMovement.RED_FLAG: (Action.END_SESSION, True),
 }
+_WORDS = symptom_answer_words()  # (label, reply) by movement
+
+SYMPTOM_CHOICES: dict[SymptomMovement, str] = {movement: _WORDS[movement][0] for movement in SymptomMovement}
 
 RESPONSES: dict[SymptomMovement, Response] = {
-    SymptomMovement.MOVED_UP: Response(
-        Action.CONTINUE, "Good: pain moving toward the back usually means the exercise suits you.", False
-    ),
-    SymptomMovement.SAME: Response(Action.CONTINUE, "Fine: carry on with the next exercise.", False),
-    SymptomMovement.SPREAD_DOWN: Response(
-        Action.STOP_EXERCISE,
-        "Symptoms spreading down the leg mean this exercise is pressing on the nerve. It stays out of your "
-        "program until your clinician says you can start it again, or a new check a week from now allows it.",
-        True,
-    ),
-    SymptomMovement.RED_FLAG: Response(
-        Action.END_SESSION,
-        "Stop now. Next we ask about each danger sign, so we can tell you where to go.",
-        True,
-    ),
+    movement: Response(action, _WORDS[movement][1], needs_review)
+    for movement, (action, needs_review) in ACTIONS.items()
 }
 
 

@@ -15,19 +15,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sciatrack.content.danger_signs import fill_danger_signs
 from sciatrack.content.rules_loader import load_conditions, load_rules
 from sciatrack.content.rules_schema import PLACEHOLDER, RuleCondition, RuleSet
 
 from .differential import (
     ConditionToDiscuss,
     NerveRootHint,
-    Pattern,
     conditions_to_discuss,
     mckenzie_pattern,
     nerve_root_hint,
 )
 from .intake import IntakeAnswers
-from .vocabulary import Tier, Where
+from .vocabulary import Pattern, Tier, Where
 
 __all__ = [
     "DEFAULT_EMERGENCY_NUMBER",
@@ -104,7 +104,7 @@ def rule_matches(
 
 
 def _fill(line: str, emergency_number: str) -> str:
-    return line.replace(PLACEHOLDER, emergency_number)
+    return fill_danger_signs(line).replace(PLACEHOLDER, emergency_number)
 
 
 def place_advice(
