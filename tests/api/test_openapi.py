@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sciatrack.lib.request_limits import MAX_JSON_BODY_BYTES
 
 from api.as_browser import browser
 from sciatrack.content.schema import EXERCISE_IDS
@@ -23,6 +22,7 @@ from sciatrack.domain.vocabulary import (
     SIDES,
     TRIGGERS,
 )
+from sciatrack.lib.request_limits import MAX_JSON_BODY_BYTES
 
 
 @pytest.fixture(scope="module")
