@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from browser.signing_in import sign_in
@@ -74,9 +75,18 @@ def answer_the_danger_signs(page: Page, yes: set[str]) -> None:
 
 
 def visible_screen(page: Page) -> str:
-    # After a red flag the page goes on to the danger-sign questions, which have no session screens.
-    shown = page.locator(".session-screen:not([hidden])")
-    return (shown.first.get_attribute("data-screen") or "") if shown.count() else ""
+    """The shown session screen's name, read in one step in the page ("" when there is none).
+
+    After a red flag the page goes on to the danger-sign questions, which have no session screens; a
+    count and then a read could fall on either side of that navigation and wait for a screen that is gone.
+    """
+    try:
+        screen = page.evaluate(
+            "() => document.querySelector('.session-screen:not([hidden])')?.dataset.screen ?? ''"
+        )
+    except PlaywrightError:  # the page was navigating away as it was asked
+        return ""
+    return str(screen)
 
 
 def play(page: Page, answer_for: dict[str, SymptomMovement]) -> list[str]:
