@@ -1,4 +1,4 @@
-"""Tests for the accessible server-side SVG charts in sciatrack.charts (issue 5)."""
+"""Tests for the accessible server-side SVG charts in sciatrack.outputs.charts (issue 5)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from sciatrack import charts
-from sciatrack.charts import Chart
+from sciatrack.outputs import charts
+from sciatrack.outputs.charts import Chart
 
 NS = "{http://www.w3.org/2000/svg}"
 D0 = date(2026, 5, 1)

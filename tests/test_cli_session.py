@@ -10,12 +10,12 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from sciatrack.cli.session import STOPPED_BY_PERSON, run_plan
 from sciatrack.domain.intake import parse_intake
 from sciatrack.domain.programs import build_program
 from sciatrack.domain.session_log import ExerciseStatus, SymptomMovement, parse_session_log
 from sciatrack.domain.sessions import SessionPlan, Step, StepKind, plan_session
 from sciatrack.domain.triage import triage
-from sciatrack.terminal_session import STOPPED_BY_PERSON, run_plan
 from vignettes import load_vignettes
 
 SCIATRACK = str(Path(sys.executable).with_name("sciatrack"))

@@ -26,7 +26,7 @@ from sciatrack.domain.intake import parse_intake
 from sciatrack.domain.programs import Program, build_program
 from sciatrack.domain.safety_update import danger_signs
 from sciatrack.domain.triage import Where, place_advice, result_to_json, triage
-from sciatrack.handout import render_handout_html, render_handout_pdf
+from sciatrack.outputs.handout import render_handout_html, render_handout_pdf
 from web.test_check import walk
 from web.test_program import make_intake, vignette
 
@@ -121,7 +121,7 @@ def test_it_numbers_the_steps_and_loads_nothing_from_elsewhere() -> None:
     program, result = program_of("disc-pattern-self-care")
     library = load_exercises()
     html = render_handout_html(program, result, DAY, library)
-    lists = re.findall(r"<ol>(.*?)</ol>", html, re.S)
+    lists = re.findall(r"<ol>(.*?)</ol>", html, re.DOTALL)
     assert len(lists) == len(program.exercises)
     for exercise, steps in zip(program.exercises, lists, strict=True):
         expected = "".join(f"<li>{escape(step)}</li>" for step in library[exercise.id].steps)
@@ -199,7 +199,7 @@ def test_the_program_page_marks_the_projects_own_doses_with_the_same_words(
 ) -> None:
     make_intake(bea, "stenosis-pattern-no-extension")
     page = bea_client.get("/program/").content.decode()
-    items = re.findall(r'<li class="program-item.*?</li>', page, re.S)
+    items = re.findall(r'<li class="program-item.*?</li>', page, re.DOTALL)
     library = load_exercises()
     marked = {}
     for item in items:

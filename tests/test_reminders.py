@@ -19,7 +19,7 @@ from sciatrack.content.loader import load_exercises
 from sciatrack.content.schema import Dosage
 from sciatrack.domain.intake import parse_intake
 from sciatrack.domain.programs import Program, build_program
-from sciatrack.reminders import ReminderError, build_reminders, reminder_times
+from sciatrack.outputs.reminders import ReminderError, build_reminders, reminder_times
 from web.test_program import make_intake, vignette
 
 SCIATRACK = str(Path(sys.executable).with_name("sciatrack"))

@@ -15,10 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from sciatrack import handout, reminders
 from sciatrack.domain.plain_input import whole_number
 from sciatrack.lib.fields import SafeCharField
 from sciatrack.lib.query_forms import read_query
+from sciatrack.outputs import handout, reminders
 
 from . import programs
 from .program_views import _no_program_context

@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sciatrack import charts
 from sciatrack.content.loader import exercise_names
 from sciatrack.domain.follow_ups import FollowUpStatus
 from sciatrack.domain.outcomes import LABEL, Measure
+from sciatrack.outputs import charts
 
 from .checking import patient_of
 from .progress import Progress, progress_of

@@ -1,8 +1,8 @@
 """The registry's time-to-response chart: a Kaplan-Meier curve as accessible, inline SVG.
 
-:func:`response_chart` returns a :class:`sciatrack.charts.Chart` like the progress page's charts (drawn by
-pygal, cleaned up by the same code): the SVG, its title, a sentence saying what it shows, and the same
-figures as a table. The curve is the share of the cohort that has responded by each week, drawn as steps
+:func:`response_chart` returns a :class:`sciatrack.outputs.charts.Chart` like the progress page's charts
+(drawn by pygal, cleaned up by the same code): the SVG, its title, a sentence saying what it shows, and the
+same figures as a table. The curve is the share of the cohort that has responded by each week, drawn as steps
 (it only changes in the weeks someone responded), with its 95% interval as two dotted lines.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pygal
 
-from sciatrack.charts import Chart, ChartTable, chart_config, check_chart_id, finish_chart
 from sciatrack.domain.registry_stats import KaplanMeierCurve
+from sciatrack.outputs.charts import Chart, ChartTable, chart_config, check_chart_id, finish_chart
 
 CURVE, BAND = "#0067a3", "#555555"
 # Weeks the description reports the share responded at (the follow-ups are at 2, 6 and 12 weeks).

@@ -12,10 +12,11 @@ import sys
 import uuid
 from typing import TYPE_CHECKING
 
-from sciatrack.takehome_cli import EXIT_INVALID, EXIT_OK, out_problem, write_whole
+from sciatrack.cli.common import EXIT_INVALID, EXIT_OK, add_command, out_problem, setup_django, write_whole
 
 if TYPE_CHECKING:
     from sciatrack.accounts.models import Patient
+    from sciatrack.cli.common import Commands
 
 
 def find_patient(key: str) -> Patient | None:
@@ -31,14 +32,12 @@ def find_patient(key: str) -> Patient | None:
         return patients.filter(user__username=key).first()
 
 
-def run_report_command(args: argparse.Namespace) -> int:
-    """Write the report (``.pdf``) or the raw data (``.csv``) of ``--patient`` to ``--out``."""
+def run(args: argparse.Namespace) -> int:
+    """Write a patient's progress report for their clinician (PDF), or their data (CSV)."""
     problem = out_problem(args.out, (".pdf", ".csv"))
     if problem is not None:
         print(f"sciatrack report: {problem}; nothing was written", file=sys.stderr)
         return EXIT_INVALID
-    from sciatrack.cli import setup_django
-
     setup_django()
     from sciatrack.care.progress_report import data_csv_text, report_pdf_bytes
 
@@ -57,3 +56,11 @@ def run_report_command(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     print(f"Wrote the {'data' if csv else 'progress report'} of {patient.display_name} to {args.out}")
     return EXIT_OK
+
+
+def add_to(commands: Commands) -> None:
+    report = add_command(commands, "report", run)
+    report.add_argument("--patient", required=True, metavar="ID", help="patient id, UUID or username")
+    report.add_argument(
+        "--out", required=True, metavar="FILE", help="where to write: a .pdf report or .csv data"
+    )

@@ -22,8 +22,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sciatrack.cli.common import (
+    ANSWERS_HELP,
+    EXIT_FAILED,
+    EXIT_INVALID,
+    EXIT_OK,
+    add_command,
+    add_emergency_number,
+    read_intake,
+)
 from sciatrack.domain.session_log import (
     SYMPTOM_CHOICES,
     Action,
@@ -35,6 +44,9 @@ from sciatrack.domain.session_log import (
     session_log_to_json,
 )
 from sciatrack.domain.sessions import SessionPlan, Step, StepKind
+
+if TYPE_CHECKING:
+    from sciatrack.cli.common import Commands
 
 SPEED_RANGE = (1.0, 1000.0)
 STOPPED_BY_PERSON = "stopped by the person"
@@ -287,13 +299,15 @@ def _summary(outcome: Outcome, pain_before: int, pain_after: int | None) -> str:
     return f"Session: {counts}; pain {pain_before} before, {after} after{early} (use --log FILE to save it)"
 
 
-def run_session_command(args: argparse.Namespace) -> int:
-    """``sciatrack session``: triage, then play and log today's session; exit 2 on bad input."""
-    from sciatrack.cli import EXIT_INVALID, EXIT_OK, read_intake
+def run(args: argparse.Namespace) -> int:
+    """Play a guided exercise session in the terminal and log it (the log the browser sends).
+
+    It triages first, then plays and logs today's session; exit 2 on bad input.
+    """
     from sciatrack.domain.programs import build_program
     from sciatrack.domain.sessions import plan_session
     from sciatrack.domain.triage import triage
-    from sciatrack.triage_text import WIDTH, format_danger_signs, format_triage
+    from sciatrack.outputs.triage_text import WIDTH, format_danger_signs, format_triage
 
     speed = parse_speed(args.speed)
     if speed is None:
@@ -354,14 +368,25 @@ def write_log(
         document = session_log_to_json(parse_session_log(data))
     except SessionLogError as error:  # a bug here, not the person's doing
         print(f"sciatrack session: the session log is not valid: {error}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     if path is None:
         print(_summary(outcome, pain_before, pain_after))
-        return 0
+        return EXIT_OK
     try:
         Path(path).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     except OSError as error:
         print(f"sciatrack session: --log: cannot write {path!r}: {error.strerror}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     print(f"Session log written to {path}")
-    return 0
+    return EXIT_OK
+
+
+def add_to(commands: Commands) -> None:
+    session = add_command(commands, "session", run)
+    session.add_argument("--answers", required=True, metavar="FILE", help=ANSWERS_HELP)
+    session.add_argument("--voice", action="store_true", help="speak each step with espeak-ng, if installed")
+    session.add_argument("--log", metavar="FILE", help="write the session log (JSON) to FILE")
+    session.add_argument(
+        "--speed", default="1", metavar="N", help="run N times faster, 1 to 1000 (default 1)"
+    )
+    add_emergency_number(session)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sciatrack.content.dosage_text import project_dose_note
 from sciatrack.domain.programs import Program
 from sciatrack.domain.triage import TriageResult
-from sciatrack.triage_text import _wrap, format_danger_signs, format_triage
+from sciatrack.outputs.triage_text import _wrap, format_danger_signs, format_triage
 
 
 def format_program(result: TriageResult, program: Program | None) -> str:

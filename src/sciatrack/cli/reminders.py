@@ -1,0 +1,79 @@
+"""``sciatrack reminders``: calendar reminders (.ics) for each exercise of the take-home program.
+
+Like ``sciatrack handout``: ``--out`` and the reminder settings are checked before any work, nothing is
+written when the triage rules out exercise, and the file is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sciatrack.cli.common import (
+    ANSWERS_HELP,
+    EXIT_INVALID,
+    EXIT_OK,
+    add_command,
+    add_emergency_number,
+    no_program_written,
+    nothing_written,
+    out_problem,
+    triage_and_program,
+    write_whole,
+)
+
+if TYPE_CHECKING:
+    from sciatrack.cli.common import Commands
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write calendar reminders (.ics) for each exercise of the home program."""
+    from sciatrack.outputs.reminders import ReminderError, build_reminders, check_tz, parse_settings
+
+    problem = out_problem(args.out, (".ics",))
+    if problem is not None:
+        return nothing_written("reminders", problem)
+    wake, sleep, days, problems = parse_settings(args.wake, args.sleep, args.days)
+    try:
+        start = date.fromisoformat(args.start) if args.start else date.today()
+    except ValueError:
+        problems = [*problems, ReminderError("start", f"{args.start!r} is not a date; give YYYY-MM-DD")]
+    try:
+        check_tz(args.tz)
+    except ReminderError as zone_error:
+        problems = [*problems, zone_error]
+    if problems:
+        for each in problems:
+            print(f"--{each.field}: {each.message}", file=sys.stderr)
+        return nothing_written("reminders", "bad reminder settings")
+    built = triage_and_program(args, "reminders")
+    if built is None:
+        return EXIT_INVALID
+    result, program = built
+    if program is None:
+        return no_program_written(result, "reminders")
+    try:
+        calendar = build_reminders(program, wake, sleep, start, days, args.tz)
+    except ReminderError as failure:
+        return nothing_written("reminders", f"--{failure.field}: {failure.message}")
+    problem = write_whole(args.out, calendar)
+    if problem is not None:
+        return nothing_written("reminders", problem)
+    print(f"Wrote reminders for {len(program.exercises)} exercises over {days} days to {args.out}")
+    return EXIT_OK
+
+
+def add_to(commands: Commands) -> None:
+    reminders = add_command(commands, "reminders", run)
+    reminders.add_argument("--answers", required=True, metavar="FILE", help=ANSWERS_HELP)
+    reminders.add_argument("--out", required=True, metavar="FILE", help="where to write the .ics file")
+    reminders.add_argument("--wake", required=True, metavar="HH:MM", help="when you usually get up")
+    reminders.add_argument("--sleep", required=True, metavar="HH:MM", help="when you usually go to bed")
+    reminders.add_argument("--days", default="28", metavar="N", help="how many days, 1 to 366 (default 28)")
+    reminders.add_argument("--start", metavar="YYYY-MM-DD", help="first day (default: today)")
+    reminders.add_argument(
+        "--tz", metavar="NAME", help="time zone, e.g. Europe/Berlin (default: your device's local time)"
+    )
+    add_emergency_number(reminders)
