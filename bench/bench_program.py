@@ -452,7 +452,7 @@ def benchmark(wrk: str, directory: Path) -> None:
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=open(directory / "server.log", "wb"),  # noqa: SIM115 - closed with the process
+        stderr=(directory / "server.log").open("wb"),  # closed with the process
         start_new_session=True,
     )
     try:

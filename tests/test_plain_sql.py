@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Intake, SessionLog
-from sciatrack.plain_sql import fetch, fetch_first, fetch_one, insert
+from sciatrack.db.plain_sql import fetch, fetch_first, fetch_one, insert
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("SCIATRACK_HOME", Path.cwd())).resolve()
 VAR_DIR = BASE_DIR / "var"
 
-DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105 - refused in production
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -235,6 +235,21 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+
+# "default" is Django's own default. "pages" keeps whole rendered pages (sciatrack.lib.page_cache): each
+# worker process its own, about 8 kB a page. Keys name everything a page shows, so a kept page is never
+# out of date, only no longer asked for: no timeout, and when full the least recently used page goes
+# (culling MAX_ENTRIES // CULL_FREQUENCY pages, that is one, at a time).
+_PAGES_KEPT = 2000
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sciatrack-pages",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": _PAGES_KEPT, "CULL_FREQUENCY": _PAGES_KEPT},
+    },
+}
 
 # Database sessions (shared by every worker, so signing out anywhere counts everywhere), read faster.
 SESSION_ENGINE = "sciatrack.accounts.sessions"

@@ -15,11 +15,11 @@ from api.as_browser import browser, post_json
 from sciatrack.accounts.models import Patient
 from sciatrack.api.sessions import StoredLogOut
 from sciatrack.care.models import Intake, Program, SessionLog
-from sciatrack.care.program_views import CSRF_PLACEHOLDER
 from sciatrack.content.dosage_text import describe_dosage
 from sciatrack.content.schema import Dosage
 from sciatrack.domain.intake import parse_intake
 from sciatrack.domain.triage import result_to_json, triage
+from sciatrack.lib.page_cache import CSRF_PLACEHOLDER
 from vignettes import vignette_answers
 from web.test_check import walk
 
@@ -335,8 +335,8 @@ def test_the_program_and_session_pages_show_the_pregnancy_warning_only_in_pregna
 def test_the_handout_and_the_text_program_list_the_pregnancy_warning() -> None:
     from datetime import date
 
-    from sciatrack.handout import render_handout_html
-    from sciatrack.program_text import format_program
+    from sciatrack.outputs.handout import render_handout_html
+    from sciatrack.outputs.program_text import format_program
 
     program, result = pregnant_program()
     answers = parse_intake(vignette("pregnant-extension-pattern-no-face-down"))

@@ -13,6 +13,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from .managers import PatientManager
+
 
 class Clinic(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -64,6 +66,8 @@ class Patient(models.Model):
     clinicians = models.ManyToManyField(Clinician, blank=True, related_name="patients")
     display_name = models.CharField(max_length=200)
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = PatientManager()
 
     class Meta:
         ordering = ["display_name"]

@@ -23,7 +23,6 @@ from sciatrack.accounts.models import Patient
 from sciatrack.domain.intake import IntakeError, parse_intake
 from sciatrack.domain.triage import TriageResult, result_to_json, triage
 from sciatrack.domain.vocabulary import Tier
-from sciatrack.plain_sql import fetch_one
 
 from . import content_adapter, steps
 from .models import Intake
@@ -102,22 +101,10 @@ def evaluate(state: State) -> Outcome:
 def patient_of(request: HttpRequest) -> Patient | None:
     """The signed-in person's patient record; None for visitors and for staff without one.
 
-    The first call reads it with one plain statement and keeps it on the user, where ``user.patient``
-    finds it as if the ORM had loaded it; the pages ask several times per request.
+    Read once per request and kept on the user (:meth:`Patient.objects.of_user
+    <sciatrack.accounts.managers.PatientManager.of_user>`): the pages ask several times per request.
     """
-    user = request.user
-    if not user.is_authenticated:
-        return None
-    relation = Patient.user.field.remote_field  # the user's side of the one-to-one link
-    if not relation.is_cached(user):
-        patient = fetch_one(Patient, "user", user.pk)
-        relation.set_cached_value(user, patient)
-        if patient is not None:
-            Patient.user.field.set_cached_value(patient, user)
-    try:
-        return user.patient
-    except Patient.DoesNotExist:
-        return None
+    return Patient.objects.of_user(request.user)
 
 
 def save(request: HttpRequest, state: State, outcome: Outcome, patient: Patient) -> Intake:

@@ -26,6 +26,8 @@ from sciatrack.content.schema import EXERCISE_IDS
 from sciatrack.domain import clearance as rule
 from sciatrack.domain.vocabulary import PLACES, Where
 
+from .managers import ResumeClearanceManager
+
 NOTE_MAX = 500
 
 
@@ -110,6 +112,8 @@ class ResumeClearance(models.Model):
         "care.ProgramChange", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = ResumeClearanceManager()
 
     class Meta:
         ordering = ["-created"]

@@ -25,7 +25,7 @@ from sciatrack.domain.intake import IntakeAnswers, parse_intake
 from sciatrack.domain.vocabulary import PLACES, TIER_CHOICES, TIERS, Pattern, Tier, Where
 
 from .clearance_models import Clearance, ResumeClearance  # kept in their own module, as SafetyUpdate
-from .managers import IntakeManager
+from .managers import IntakeManager, SessionLogManager
 from .quarantine import HidesQuarantined
 from .safety_models import SafetyUpdate  # kept in its own module; imported so Django finds it here
 
@@ -46,6 +46,10 @@ __all__ = [
 
 class ShownIntakes(HidesQuarantined["Intake"], IntakeManager):
     """``Intake.objects``: the checks pages read (quarantined ones left out), and the door storing one."""
+
+
+class ShownSessionLogs(HidesQuarantined["SessionLog"], SessionLogManager):
+    """``SessionLog.objects``: the logs pages read (quarantined ones left out), and the door storing one."""
 
 
 class Intake(models.Model):
@@ -241,7 +245,7 @@ class SessionLog(models.Model):
     # See Intake.quarantine_reason.
     quarantine_reason = models.CharField(max_length=500, blank=True, default="")
 
-    objects = HidesQuarantined["SessionLog"]()
+    objects = ShownSessionLogs()
     # Every log, quarantined ones too: for the site admin, and to find a log sent again by its key.
     all_objects = models.Manager["SessionLog"]()
 

@@ -7,12 +7,10 @@ the date. The program then starts.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -24,7 +22,7 @@ from sciatrack.domain.clearance import ClearedBy, who_may_clear
 from sciatrack.domain.session_log import RESPONSES, SYMPTOM_CHOICES
 from sciatrack.domain.sessions import plan_session, step_to_json
 from sciatrack.domain.stops import STOP_RULE
-from sciatrack.fragment_cache import FragmentCache
+from sciatrack.lib.page_cache import kept_page
 
 from . import checking, clearances, programs
 from .presentation import result_context
@@ -68,18 +66,13 @@ def _no_program_context(
     return context
 
 
-# Each worker keeps the program pages it rendered last; one is about 8 kB.
-PROGRAM_PAGES = FragmentCache(2000)
-# Stands in for the CSRF token in a stored page; the request's own token replaces it on the way out.
-CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
-
-
 def program_page(request: HttpRequest) -> HttpResponse:
     """The person's program: each exercise with its dose, what was left out and why, and take-home links.
 
-    A signed-in patient's page is rendered once per version of what it shows and then kept (see
-    :data:`PROGRAM_PAGES`): this is the page people open most. Only the CSRF token of the sign-out form
-    changes per request, so it is put in on the way out. A POST is the person's own clearance.
+    A signed-in patient's page is rendered once per version of what it shows and then kept
+    (:func:`sciatrack.lib.page_cache.kept_page`): this is the page people open most. Only the CSRF token
+    of the sign-out form changes per request, so it is put in on the way out. A POST is the person's own
+    clearance.
     """
     if request.method == "POST":
         return own_clearance(request)
@@ -110,7 +103,7 @@ def program_page(request: HttpRequest) -> HttpResponse:
     # (the menu), the language and the exercise library's version.
     # base.html says so too: whatever it comes to show per person must be added here.
     user = request.user
-    key = (
+    parts = (
         found.record.uuid,  # not the id, which a database may give again after a delete
         found.record.updated,
         tuple(sorted((item.exercise_id, item.stopped_on) for item in found.kept_out.values())),
@@ -120,8 +113,7 @@ def program_page(request: HttpRequest) -> HttpResponse:
         get_language(),
         content_version(),
     )
-    page = PROGRAM_PAGES.get_or_render(key, lambda: render_page(CSRF_PLACEHOLDER))
-    return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
+    return HttpResponse(kept_page(request, parts, render_page))
 
 
 def own_clearance(request: HttpRequest) -> HttpResponse:

@@ -17,7 +17,7 @@ from enum import Enum
 from functools import cached_property
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -29,13 +29,11 @@ from sciatrack.domain import programs as domain
 from sciatrack.domain import stops
 from sciatrack.domain.intake import IntakeError, parse_intake
 from sciatrack.domain.session_log import ExerciseStatus, SessionLog, SymptomMovement
-from sciatrack.plain_sql import columns, fetch, insert, instance
 
 from . import checking, steps
-from .models import Clearance, Intake, Program, ResumeClearance, SafetyUpdate
+from .models import Intake, Program, ResumeClearance
 from .models import SessionLog as SessionLogRecord
 
-M = TypeVar("M", bound=models.Model)
 E = TypeVar("E", bound=Enum)
 
 
@@ -130,12 +128,13 @@ def _from_session(request: HttpRequest) -> Current:
 def current(request: HttpRequest) -> Current:
     """The program of the person's newest check (stored for a patient, else from the session).
 
-    A patient's newest check and its program are read with plain statements (see :mod:`sciatrack.plain_sql`),
-    as this runs on every program, session and handout page; the program itself is built only when
-    asked for (:attr:`Current.program`).
+    A patient's newest check and its program are read with one plain statement
+    (:meth:`Intake.objects.newest_with_program <.managers.IntakeManager.newest_with_program>`), as this
+    runs on every program, session and handout page; the program itself is built only when asked for
+    (:attr:`Current.program`).
     """
     patient = checking.patient_of(request)
-    intake, record = newest_check_and_program(patient.pk) if patient else (None, None)
+    intake, record = Intake.objects.newest_with_program(patient.pk) if patient else (None, None)
     if intake is None:
         return _from_session(request)
     if not intake.allows_exercise:
@@ -145,90 +144,27 @@ def current(request: HttpRequest) -> Current:
 
 
 def newest_check_and_program(patient_id: int) -> tuple[Intake | None, Program | None]:
-    """The patient's newest check and the program made from it (None where there is none).
-
-    One plain statement: the check comes back with only its id, patient, current tier, place and time
-    loaded, and its other fields (the answers, the result) load when first used, as with ``.only()``;
-    whether danger signs were reported since it comes too, so the usual case (none) costs no second query,
-    and so does its clearance, with the results it must cover when there is one.
-    """
-    quote = connection.ops.quote_name
-    intakes, programs = quote(Intake._meta.db_table), quote(Program._meta.db_table)
-    updates, clearances = quote(SafetyUpdate._meta.db_table), quote(Clearance._meta.db_table)
-    results = ", ".join(
-        f"CASE WHEN c.id IS NULL THEN NULL ELSE i.{quote(name)} END" for name in CLEARED_FIELDS
-    )
-    check = ", ".join(f"i.{quote(name)}" for name in CHECK_FIELDS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {check}, {results}, "
-            f"EXISTS (SELECT 1 FROM {updates} u WHERE u.intake_id = i.id), "
-            f"{columns(Clearance, 'c')}, {columns(Program, 'p')} FROM {intakes} i "
-            f"LEFT JOIN {clearances} c ON c.intake_id = i.id "
-            # A check has at most one program (the one_program_per_check constraint).
-            f"LEFT JOIN {programs} p ON p.intake_id = i.id "
-            # A quarantined check (see sciatrack.care.quarantine) is never the one the program follows.
-            f"WHERE i.patient_id = %s AND i.{quote('quarantine_reason')} = %s "
-            f"ORDER BY i.created DESC LIMIT 1",
-            [patient_id, ""],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None, None
-    values = list(row)
-    loaded, values = values[: len(CHECK_FIELDS)], values[len(CHECK_FIELDS) :]
-    cleared, values = values[: len(CLEARED_FIELDS)], values[len(CLEARED_FIELDS) :]
-    reported, values = values[0], values[1:]
-    width = len(Clearance._meta.concrete_fields)
-    clearance = instance(Clearance, values[:width]) if values[0] is not None else None
-    record = instance(Program, values[width:]) if values[width] is not None else None
-    fields = CHECK_FIELDS + (CLEARED_FIELDS if clearance is not None else ())
-    intake = partial_instance(Intake, fields, loaded + (cleared if clearance is not None else []))
-    if not reported:
-        intake.__dict__["safety_update"] = None  # known already: Intake.safety_update need not ask
-    intake.__dict__["clearance"] = clearance  # known already: Intake.clearance need not ask
-    return intake, record
-
-
-# The check's fields read with its program, and those read too when it has a clearance to check.
-CHECK_FIELDS = ("id", "patient_id", "current_tier", "where", "created")
-CLEARED_FIELDS = ("result", "current_result")
-
-
-def partial_instance(model: type[M], names: tuple[str, ...], values: list[Any]) -> M:
-    """A ``model`` instance with only the fields ``names`` (attribute names, as ``patient_id``) loaded from
-    their raw ``values``, each made into its Python value by the database's and the field's own
-    converters, as the ORM does."""
-    given = dict(zip(names, values, strict=True))
-    attnames, converted = [], []
-    for field in model._meta.concrete_fields:  # from_db takes the values in the model's field order
-        if field.attname not in given:
-            continue
-        value = given[field.attname]
-        expression = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
-            value = convert(value, expression, connection)
-        attnames.append(field.attname)
-        converted.append(value)
-    return model.from_db(connection.alias, attnames, converted)
+    """The patient's newest check and the program made from it: :meth:`Intake.objects.newest_with_program
+    <.managers.IntakeManager.newest_with_program>`, kept for its older callers."""
+    return Intake.objects.newest_with_program(patient_id)
 
 
 def sticking_stops(patient_id: int, newest_check: datetime | None) -> dict[str, stops.KeptOut]:
     """The exercises kept out now after a stop because the pain spread (:func:`.stops.kept_out`), by id.
 
     ``newest_check``: when the person's newest check that allows exercise was made (None if none).
-    Read with plain statements, as this runs on every program page: the logs flagged for review (every
-    stop because the pain spread is), and only from the days a check that new has not already released;
-    the clinicians' clearances only when some stop sticks.
+    Read through the managers' plain statements, as this runs on every program page: the logs flagged
+    for review (every stop because the pain spread is), and only from the days a check that new has not
+    already released; the clinicians' clearances only when some stop sticks.
     """
-    flagged: dict[str, Any] = {"patient": patient_id, "needs_review": True}
+    since = None
     if newest_check is not None:
         # A stop more than RECHECK_AFTER_DAYS days before the check is released by it; a day more for
         # the time zones and a day for a session that ran past midnight.
-        flagged["started_at__gte"] = newest_check - timedelta(days=stops.RECHECK_AFTER_DAYS + 2)
+        since = newest_check - timedelta(days=stops.RECHECK_AFTER_DAYS + 2)
     found = [
         stops.Stop(item["id"], timezone.localtime(log.finished_at), status, symptoms)
-        for log in fetch(SessionLogRecord, flagged)
+        for log in SessionLogRecord.objects.flagged_for_review(patient_id, since)
         for item in log.exercises
         if (status := _member(ExerciseStatus, item.get("status"))) is not None
         and (symptoms := _member(SymptomMovement, item.get("symptoms"))) is not None
@@ -237,7 +173,7 @@ def sticking_stops(patient_id: int, newest_check: datetime | None) -> dict[str, 
         return {}
     clearances = [
         stops.ResumeClearance(record.exercise_id, timezone.localtime(record.created))
-        for record in fetch(ResumeClearance, {"patient": patient_id})
+        for record in ResumeClearance.objects.of_patient(patient_id)
     ]
     checks = [timezone.localdate(newest_check)] if newest_check is not None else []
     return stops.kept_out(found, clearances, checks)
@@ -269,21 +205,9 @@ def log_record(patient: Patient, log: SessionLog, program: Program | None) -> Se
 
 
 def store_log(patient: Patient, log: SessionLog, program: Program | None) -> tuple[SessionLogRecord, bool]:
-    """Store ``log`` once: a log with a key already stored for this patient returns the stored one.
-
-    The insert comes first and the unique key on (patient, idempotency key) refuses a repeat, rather
-    than a look before it: a new log, the usual case, then costs one statement, and two copies sent at
-    once cannot both get in.
-    """
-    record = SessionLogRecord.from_domain(patient, log, program)
-    try:
-        insert(record)
-    except IntegrityError:
-        # Quarantined logs too (their times may be unreadable, so those are left unloaded): a key
-        # stored is found again, whatever became of its log (see sciatrack.care.quarantine).
-        stored = SessionLogRecord.all_objects.defer("started_at", "finished_at")
-        return stored.get(patient=patient, idempotency_key=log.idempotency_key), False
-    return record, True
+    """Store ``log`` once: a log with a key already stored for this patient returns the stored one (see
+    :meth:`SessionLog.objects.store_once <.managers.SessionLogManager.store_once>`), and whether it is new."""
+    return SessionLogRecord.objects.store_once(SessionLogRecord.from_domain(patient, log, program))
 
 
 def exercise_problems(exercises: object) -> list[str]:

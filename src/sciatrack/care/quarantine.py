@@ -5,7 +5,7 @@ dated in year 1, a pain of 11, answers that no longer parse). The row itself is 
 record of what was sent. It is left out of everything that reads a person's records, in one place: the
 default manager ``objects`` of each of these models hides it, and with it every related list
 (``patient.session_logs``, ``patient.intakes``, ``patient.diary``), the pages, the exports and the
-registry's sync. The plain SQL reads do the same: :func:`sciatrack.plain_sql.fetch` adds the
+registry's sync. The plain SQL reads do the same: :func:`sciatrack.db.plain_sql.fetch` adds the
 manager's :attr:`HidesQuarantined.shown_only` condition, and the few hand-written statements add it
 themselves. ``all_objects`` sees every row: the site admin lists the quarantined ones, and a session log
 sent again with its idempotency key finds the one stored.

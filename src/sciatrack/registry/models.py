@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from .managers import RegistryCaseManager
+
 
 class RegistryCase(models.Model):
     id = models.BigAutoField(primary_key=True)
@@ -32,6 +34,8 @@ class RegistryCase(models.Model):
     baseline_sbi = models.SmallIntegerField(null=True, blank=True)
     # Set when follow-ups or weeks arrive; cleared when the case's summary rows are recomputed.
     stale = models.BooleanField(default=True)
+
+    objects = RegistryCaseManager()
 
     class Meta:
         indexes = [

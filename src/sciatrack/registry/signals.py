@@ -22,6 +22,7 @@ from django.db.models.signals import post_delete, post_save
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import DiaryEntry, Intake, Program, SessionLog
+from sciatrack.db.transactions import waiting_for_commit
 
 from .models import RegistryCase
 from .sync import sync_patient_id
@@ -46,12 +47,9 @@ _local = threading.local()
 
 
 def _still_waiting(pending: _PendingSyncs | None, using: str) -> bool:
-    # A rolled-back transaction or savepoint drops its callbacks without telling anyone, so look for
-    # ours among those still waiting rather than trusting that it is.
-    if pending is None or pending.ran:
-        return False
-    waiting = transaction.get_connection(using).run_on_commit
-    return any(entry[1] is pending for entry in waiting)
+    # A rolled-back transaction or savepoint drops its callbacks without telling anyone: ask, rather
+    # than trust that ours still waits.
+    return pending is not None and not pending.ran and waiting_for_commit(pending, using)
 
 
 def schedule_sync(patient_id: int, using: str = DEFAULT_DB_ALIAS) -> None:

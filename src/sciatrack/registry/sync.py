@@ -30,7 +30,7 @@ from datetime import date
 from statistics import fmean
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
@@ -170,27 +170,10 @@ def sync_patient_id(patient_id: int) -> RegistryCase | None:
     """:func:`sync_patient` for the patient with this primary key; None, doing nothing, when it is gone
     (deleting a patient deletes their case at once, see :mod:`.signals`) or has neither a clinic nor a
     case to remove."""
-    if not _has_clinic_or_case(patient_id):
+    if not RegistryCase.objects.has_clinic_or_case(patient_id):
         return None
     patient = Patient.objects.filter(pk=patient_id).first()
     return sync_patient(patient) if patient is not None else None
-
-
-def _has_clinic_or_case(patient_id: int) -> bool:
-    """Whether the patient exists and has a clinic or a registry case, in one plain SQL statement.
-
-    Most people have no clinic and so no case: this read, and no write transaction, is all they cost,
-    and it runs after every session log and diary entry they save.
-    """
-    patients = connection.ops.quote_name(Patient._meta.db_table)
-    cases = connection.ops.quote_name(RegistryCase._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {patients} p WHERE p.id = %s AND (p.clinic_id IS NOT NULL "
-            f"OR EXISTS (SELECT 1 FROM {cases} c WHERE c.source_patient = p.uuid))",
-            [patient_id],
-        )
-        return cursor.fetchone() is not None
 
 
 def sync_all() -> int:

@@ -16,7 +16,7 @@ checkpoint lets other writers carry on meanwhile. SQLite's own threshold is rais
 :data:`SQLITE_CHECKPOINT_PAGES`, which bounds the log where no request ends (commands, scripts).
 
 Transactions (``atomic`` blocks) queue this way, and so does a single write wrapped in
-:meth:`DatabaseWrapper.queued_write` (as :func:`sciatrack.plain_sql.insert` does); any other statement
+:meth:`DatabaseWrapper.queued_write` (as :func:`sciatrack.db.plain_sql.insert` does); any other statement
 outside a transaction still relies on SQLite's busy timeout. In-memory databases (as the test suite's)
 have no file and are left alone.
 """

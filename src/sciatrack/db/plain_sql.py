@@ -59,6 +59,26 @@ def instance(model: type[M], values: Sequence[Any]) -> M:
     return model.from_db(alias, names, converted)
 
 
+def partial_instance(model: type[M], names: Sequence[str], values: Sequence[Any]) -> M:
+    """A ``model`` instance with only the fields ``names`` (attribute names, as ``patient_id``) loaded from
+    their raw ``values``, converted as the ORM would; the other fields load when first used, as with
+    ``.only()``."""
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    given = dict(zip(names, values, strict=True))
+    attnames, converted = [], []
+    for field in model._meta.concrete_fields:  # from_db takes the values in the model's field order
+        if field.attname not in given:
+            continue
+        value = given[field.attname]
+        expression = field.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
+            value = convert(value, expression, connection)
+        attnames.append(field.attname)
+        converted.append(value)
+    return model.from_db(alias, attnames, converted)
+
+
 def _where(model: type[models.Model], connection: Any, filters: dict[str, Any]) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []

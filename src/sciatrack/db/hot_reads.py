@@ -1,0 +1,118 @@
+"""The joined statements of the pages and API calls people use most, written by hand.
+
+Each runs on nearly every request of its kind, where the ORM spends far longer building the query than
+the database spends answering it. The apps' managers call these (``Intake.objects.newest_with_program``,
+``Patient.objects.with_program``, ``RegistryCase.objects.worth_syncing``) and pass in their models, so
+this module imports no app and no app imports it but through a manager.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, models
+
+from .plain_sql import columns, instance, partial_instance
+
+# The check's fields read with its program, and those read too when it has a clearance to check.
+CHECK_FIELDS = ("id", "patient_id", "current_tier", "where", "created")
+CLEARED_FIELDS = ("result", "current_result")
+
+
+def newest_check_and_program(
+    patient_id: int,
+    intake_model: type[models.Model],
+    program_model: type[models.Model],
+    clearance_model: type[models.Model],
+    safety_update_model: type[models.Model],
+) -> tuple[Any, Any]:
+    """The patient's newest shown check and the program made from it (None where there is none).
+
+    One statement: the check comes back with only :data:`CHECK_FIELDS` loaded, and its other fields (the
+    answers, the result) load when first used, as with ``.only()``; whether danger signs were reported
+    since it comes too, so the usual case (none) costs no second query, and so does its clearance, with
+    the results it must cover when there is one.
+    """
+    quote = connection.ops.quote_name
+    intakes, programs = quote(intake_model._meta.db_table), quote(program_model._meta.db_table)
+    updates = quote(safety_update_model._meta.db_table)
+    clearances = quote(clearance_model._meta.db_table)
+    results = ", ".join(
+        f"CASE WHEN c.id IS NULL THEN NULL ELSE i.{quote(name)} END" for name in CLEARED_FIELDS
+    )
+    check = ", ".join(f"i.{quote(name)}" for name in CHECK_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {check}, {results}, "
+            f"EXISTS (SELECT 1 FROM {updates} u WHERE u.intake_id = i.id), "
+            f"{columns(clearance_model, 'c')}, {columns(program_model, 'p')} FROM {intakes} i "
+            f"LEFT JOIN {clearances} c ON c.intake_id = i.id "
+            # A check has at most one program (the one_program_per_check constraint).
+            f"LEFT JOIN {programs} p ON p.intake_id = i.id "
+            # A quarantined check (see sciatrack.care.quarantine) is never the one the program follows.
+            f"WHERE i.patient_id = %s AND i.{quote('quarantine_reason')} = %s "
+            f"ORDER BY i.created DESC LIMIT 1",
+            [patient_id, ""],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    values = list(row)
+    loaded, values = values[: len(CHECK_FIELDS)], values[len(CHECK_FIELDS) :]
+    cleared, values = values[: len(CLEARED_FIELDS)], values[len(CLEARED_FIELDS) :]
+    reported, values = values[0], values[1:]
+    width = len(clearance_model._meta.concrete_fields)
+    clearance = instance(clearance_model, values[:width]) if values[0] is not None else None
+    record = instance(program_model, values[width:]) if values[width] is not None else None
+    fields = CHECK_FIELDS + (CLEARED_FIELDS if clearance is not None else ())
+    intake = partial_instance(intake_model, fields, loaded + (cleared if clearance is not None else []))
+    if not reported:
+        intake.__dict__["safety_update"] = None  # known already: Intake.safety_update need not ask
+    intake.__dict__["clearance"] = clearance  # known already: Intake.clearance need not ask
+    return intake, record
+
+
+def patient_and_program(
+    user_id: Any,
+    program_uuid: str | None,
+    patient_model: type[models.Model],
+    program_model: type[models.Model],
+) -> tuple[Any, Any]:
+    """The patient record of the user ``user_id`` and their program ``program_uuid`` (None when not
+    theirs), in one statement; None, None when the user has no patient record.
+
+    The records come back with only their id loaded (as ``.only("id")`` would give), which is all a new
+    session log refers to; any other field loads on use.
+    """
+    patients = connection.ops.quote_name(patient_model._meta.db_table)
+    programs = connection.ops.quote_name(program_model._meta.db_table)
+    uuid_value = program_model._meta.get_field("uuid").get_db_prep_value(program_uuid, connection)  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pa.id, pr.id FROM {patients} pa LEFT JOIN {programs} pr "
+            f"ON pr.patient_id = pa.id AND pr.uuid = %s WHERE pa.user_id = %s",
+            [uuid_value, user_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    # A key needs no converting: built directly, this costs nothing measurable on every stored session.
+    patient = patient_model.from_db(connection.alias, ["id"], [row[0]])
+    program = program_model.from_db(connection.alias, ["id"], [row[1]]) if row[1] is not None else None
+    return patient, program
+
+
+def patient_has_clinic_or_case(
+    patient_id: int, patient_model: type[models.Model], case_model: type[models.Model]
+) -> bool:
+    """Whether the patient exists and has a clinic or a registry case (``case_model`` rows whose
+    ``source_patient`` is the patient's uuid), in one statement."""
+    patients = connection.ops.quote_name(patient_model._meta.db_table)
+    cases = connection.ops.quote_name(case_model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {patients} p WHERE p.id = %s AND (p.clinic_id IS NOT NULL "
+            f"OR EXISTS (SELECT 1 FROM {cases} c WHERE c.source_patient = p.uuid))",
+            [patient_id],
+        )
+        return cursor.fetchone() is not None
