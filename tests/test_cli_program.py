@@ -53,7 +53,9 @@ def test_it_marks_the_projects_own_doses_in_plain_words_and_only_those() -> None
     assert result.returncode == 0, result.stderr
     library = {exercise.name: exercise for exercise in load_exercises().values()}
     # Each exercise is a block: "N. Name", its dosage, maybe the mark, then its stop rules.
-    blocks = re.findall(r"^\d+\. (.+)\n((?:.+\n?)*)", result.stdout.split("Your home program:")[1], re.M)
+    blocks = re.findall(
+        r"^\d+\. (.+)\n((?:.+\n?)*)", result.stdout.split("Your home program:")[1], re.MULTILINE
+    )
     marked = {name: PROJECT_DOSE_MARK in body for name, body in blocks}
     assert set(marked.values()) == {True, False}
     for name, has_mark in marked.items():

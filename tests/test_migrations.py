@@ -39,7 +39,13 @@ def test_0010_keeps_the_newest_program_of_a_doubled_check_linked_and_every_progr
             apps.get_model("care", "Intake").objects,
             apps.get_model("care", "Program").objects,
         )
-        check = dict(answers={}, result={}, tier="self_care", current_tier="self_care", where="home_program")
+        check = {
+            "answers": {},
+            "result": {},
+            "tier": "self_care",
+            "current_tier": "self_care",
+            "where": "home_program",
+        }
         doubled = intakes.create(patient=patient, content_version="v", **check)
         single = intakes.create(patient=patient, content_version="v", **check)
 

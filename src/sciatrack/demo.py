@@ -20,7 +20,7 @@ from sciatrack.demo_histories import PERSONAS, add_history, describe
 from sciatrack.registry.generate import generate_registry, generated_clinics
 from sciatrack.registry.sync import sync_patient
 
-DEMO_PASSWORD = "sciatrack-demo"
+DEMO_PASSWORD = "sciatrack-demo"  # noqa: S105 - the demo accounts' known password, printed by `sciatrack demo`
 # A synthetic clinic network, so that the registry pages have figures to show (four patients are too
 # few: groups under the minimum are hidden).
 DEMO_REGISTRY_PATIENTS = 3000

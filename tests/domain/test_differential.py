@@ -344,8 +344,10 @@ def test_it_explains_spondyloarthritis_in_the_words_of_its_referral_criteria() -
     )
     axial = next(condition for condition in found if condition.id == "axial-spondyloarthritis")
     assert axial.because == (
-        "Because you said your back pain began before you were 45 and has lasted 3 months or more, "
-        "and it is worse at night and first thing in the morning but better with walking.",
+        (
+            "Because you said your back pain began before you were 45 and has lasted 3 months or more, "
+            "and it is worse at night and first thing in the morning but better with walking."
+        ),
         "Because you said it began before you were 35, which makes this a little more likely.",
     )
 

@@ -11,7 +11,9 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "triage-rules.md"
 
 
 def documented_ids() -> set[str]:
-    return set(re.findall(r"^\| `([a-z_]+\.[a-z0-9-]+)` \|", DOC.read_text(encoding="utf-8"), flags=re.M))
+    return set(
+        re.findall(r"^\| `([a-z_]+\.[a-z0-9-]+)` \|", DOC.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    )
 
 
 def test_it_documents_every_rule_id_of_the_data() -> None:

@@ -244,7 +244,7 @@ def as_the_form_asks(answers: dict[str, Any]) -> dict[str, Any]:
     """
     if answers["schema"] != SCHEMA_V1:
         return answers
-    more = {key: False for key in RED_FLAG_KEYS_ADDED_IN_V2}
+    more = dict.fromkeys(RED_FLAG_KEYS_ADDED_IN_V2, False)
     return {**answers, "schema": SCHEMA, "red_flags": {**answers["red_flags"], **more}}
 
 

@@ -42,22 +42,22 @@ class History:
 
 HISTORIES = {
     # The checks say the same (4, then 4 two days ago); the diary says 7 all week.
-    "diary worse, checks not": (History(((21, 4), (2, 4)), ((range(0, 5), 7, "thigh"),)), [WORSE]),
+    "diary worse, checks not": (History(((21, 4), (2, 4)), ((range(5), 7, "thigh"),)), [WORSE]),
     # The old rule said worse (4, then 7 three weeks ago); this week's diary says 3.
     "checks worse weeks ago, diary better now": (
-        History(((35, 4), (21, 7)), ((range(0, 7), 3, "thigh"),)),
+        History(((35, 4), (21, 7)), ((range(7), 3, "thigh"),)),
         [],
     ),
     "checks worse this week": (History(((21, 4), (2, 7))), [WORSE]),
     "diary spreading": (
-        History(((28, 5),), ((range(21, 28), 5, "buttock"), (range(0, 7), 5, "foot"))),
+        History(((28, 5),), ((range(21, 28), 5, "buttock"), (range(7), 5, "foot"))),
         [SPREADING],
     ),
     # Seven weeks on, with no follow-up check: the diary alone says not improving (the old rule needed two
     # checks six weeks apart).
-    "diary not improving at 7 weeks": (History(((49, 6),), ((range(0, 7), 5, "thigh"),)), [NOT_IMPROVING]),
+    "diary not improving at 7 weeks": (History(((49, 6),), ((range(7), 5, "thigh"),)), [NOT_IMPROVING]),
     "checks not improving at 7 weeks": (History(((49, 6), (1, 5))), [NOT_IMPROVING]),
-    "better": (History(((49, 6), (1, 3)), ((range(0, 7), 3, "buttock"),)), []),
+    "better": (History(((49, 6), (1, 3)), ((range(7), 3, "buttock"),)), []),
 }
 
 
@@ -117,7 +117,7 @@ def test_the_dashboard_reads_the_diary_in_the_same_number_of_queries_for_more_pa
     for index in range(3):
         patient_with(f"p{index}", riverside, History(((10, 5),)))  # no diary
     few = queries()
-    long_diary = History(((70, 5), (2, 5)), ((range(0, 70), 6, "thigh"),))
+    long_diary = History(((70, 5), (2, 5)), ((range(70), 6, "thigh"),))
     for index in range(3, 12):
         patient_with(f"p{index}", riverside, long_diary if index % 2 else HISTORIES["diary spreading"][0])
     assert queries() == few

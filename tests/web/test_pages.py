@@ -88,7 +88,7 @@ def test_it_shows_the_steps_in_order_and_the_dosage_in_words(client: Client) -> 
     assert "10 times, hold 2 to 3 seconds, every waking hour" in page
 
     steps_list = page.split('<ol class="steps">', 1)[1].split("</ol>", 1)[0]
-    items = re.findall(r"<li>(.*?)</li>", steps_list, flags=re.S)
+    items = re.findall(r"<li>(.*?)</li>", steps_list, flags=re.DOTALL)
     assert items == [escape(step) for step in exercise.steps]
 
     for rule in exercise.stop_rules:
@@ -172,7 +172,7 @@ def test_it_shows_the_signed_in_name_and_a_post_sign_out_form(client: Client) ->
     page = html(client.get("/"))
     assert "Carol" in page
     form = re.search(
-        r'<form class="account__form" method="post" action="/accounts/logout/">(.*?)</form>', page, re.S
+        r'<form class="account__form" method="post" action="/accounts/logout/">(.*?)</form>', page, re.DOTALL
     )
     assert form is not None and "csrfmiddlewaretoken" in form.group(1)
     assert 'href="/accounts/login/"' not in page

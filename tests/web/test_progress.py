@@ -61,7 +61,7 @@ def history(alice: Patient) -> Patient:
     program = create_program(baseline)
     check(alice, BASELINE_DAY + timedelta(weeks=2), leg=5, back=3, sbi=12)
     diary(alice, range(20, 27), leg=6, reach="below_knee")
-    diary(alice, range(0, 7), leg=3, reach="buttock")
+    diary(alice, range(7), leg=3, reach="buttock")
     SessionLog.objects.create(
         patient=alice,
         program=program,
@@ -107,7 +107,7 @@ def test_it_tells_the_person_to_see_a_clinician_when_leg_pain_gets_worse(
     alice_client: Client, alice: Patient
 ) -> None:
     check(alice, BASELINE_DAY, leg=4, back=3, sbi=None)
-    diary(alice, range(0, 5), leg=8)
+    diary(alice, range(5), leg=8)
     page = alice_client.get("/progress/").content.decode()
     assert "Leg pain up from 4 to 8" in page
     assert "See a clinician" in page

@@ -39,12 +39,12 @@ def dana(riverside: Clinic) -> Patient:
 def responder_cells(html: str) -> dict[str, str]:
     """The last cell of each row of the measures table, by the row's measure."""
     table = html.split('id="measures-title"', 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)
     found = {}
     for row in rows:
         cells = [
             re.sub(r"<[^>]+>|\s+", " ", cell).strip()
-            for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
+            for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.DOTALL)
         ]
         if cells and cells[0] != "Measure":
             found[cells[0]] = cells[-1]

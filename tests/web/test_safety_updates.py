@@ -180,7 +180,7 @@ def test_a_version_1_check_asks_only_the_new_questions_before_the_next_session(
     assert tuple(keys) == RED_FLAG_KEYS_ADDED_IN_V2
     assert "9 new safety questions" in page and "Not sure? Choose Yes" in page
     response = browser.post(
-        "/safety/new-questions/", {"csrfmiddlewaretoken": token(page), **{key: "no" for key in keys}}
+        "/safety/new-questions/", {"csrfmiddlewaretoken": token(page), **dict.fromkeys(keys, "no")}
     )
     update = SafetyUpdate.objects.get()
     assert response["Location"] == f"/safety/{update.uuid}/"
@@ -196,7 +196,7 @@ def test_a_yes_to_a_new_question_gives_the_new_advice_and_holds_the_exercises(
 ) -> None:
     make_intake(alice, "severe-leg-pain-routine")
     page = browser.get("/safety/new-questions/").content.decode()
-    answers = {key: "no" for key in RED_FLAG_KEYS_ADDED_IN_V2} | {"cancer_recent": "yes"}
+    answers = dict.fromkeys(RED_FLAG_KEYS_ADDED_IN_V2, "no") | {"cancer_recent": "yes"}
     response = browser.post("/safety/new-questions/", {"csrfmiddlewaretoken": token(page), **answers})
     update = SafetyUpdate.objects.get()
     # Recent cancer with pain below the knee: the cancer team and the emergency department, now.
@@ -209,7 +209,7 @@ def test_a_yes_to_a_new_question_gives_the_new_advice_and_holds_the_exercises(
 def test_an_unanswered_new_question_is_named_and_nothing_is_stored(alice: Patient, browser: Client) -> None:
     make_intake(alice, "severe-leg-pain-routine")
     page = browser.get("/safety/new-questions/").content.decode()
-    answers = {key: "no" for key in RED_FLAG_KEYS_ADDED_IN_V2[1:]}
+    answers = dict.fromkeys(RED_FLAG_KEYS_ADDED_IN_V2[1:], "no")
     response = browser.post("/safety/new-questions/", {"csrfmiddlewaretoken": token(page), **answers})
     assert (
         response.status_code == 422 and "answer Yes or No (not sure? choose Yes)" in response.content.decode()

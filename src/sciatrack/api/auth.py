@@ -34,7 +34,7 @@ class PersonalKeyAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = user_for_key(token)
         if user is None:
-            raise AuthenticationError()
+            raise AuthenticationError
         request.user = user
         return user
 

@@ -29,7 +29,7 @@ from .models import Intake
 PERSON_STATEMENT = "A doctor checked me for these since this check and said exercise is fine"
 
 
-class ClearanceRefused(Exception):
+class ClearanceRefused(Exception):  # noqa: N818 - a refusal the clinician reads, not a fault
     """A clearance that must not be stored; ``message`` says why, in words."""
 
     def __init__(self, message: str) -> None:

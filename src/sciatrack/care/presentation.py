@@ -25,12 +25,13 @@ def answer_rows(answers: dict[str, Any]) -> list[tuple[str, str]]:
     """Every answer in the words the person saw, for the page and for printing."""
     if not answers:
         return []
-    rows = []
     flags = answers.get("red_flags", {})
-    for group in wording.RED_FLAG_GROUPS:
-        for question in group.questions:
-            if question.key in flags:
-                rows.append((question.question, _yes_no(flags[question.key])))
+    rows = [
+        (question.question, _yes_no(flags[question.key]))
+        for group in wording.RED_FLAG_GROUPS
+        for question in group.questions
+        if question.key in flags
+    ]
     weeks = answers.get("onset_weeks")
     rows += [
         ("Age", str(answers.get("age", ""))),
@@ -70,14 +71,14 @@ def score_rows(measures: dict[str, Any]) -> list[dict[str, str]]:
             }
         )
     psfs = measures.get("psfs") or {}
-    for activity in psfs.get("activities", []):
-        rows.append(
-            {
-                "name": activity["activity"],
-                "value": f"{activity['score']} / 10",
-                "note": "How well you can do this now. 10 is as well as before.",
-            }
-        )
+    rows.extend(
+        {
+            "name": activity["activity"],
+            "value": f"{activity['score']} / 10",
+            "note": "How well you can do this now. 10 is as well as before.",
+        }
+        for activity in psfs.get("activities", [])
+    )
     return rows
 
 

@@ -69,7 +69,7 @@ class DosageForm(forms.Form):
                 self.fields[f"{field}-{item['id']}"] = WholeNumberField(
                     min_value=low,
                     max_value=high,
-                    error_messages={code: message for code in ("required", "min_value", "max_value")},
+                    error_messages=dict.fromkeys(("required", "min_value", "max_value"), message),
                 )
                 self.messages[f"{field}-{item['id']}"] = message
 

@@ -80,7 +80,7 @@ def read_model(root: Path, relative: str, model: type[Model]) -> tuple[Model | N
     """The file ``root/relative`` validated as ``model``, or None with the reasons it is not."""
     path = root / relative
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader)  # noqa: S506 - a SafeLoader
     except OSError as error:
         return None, [Problem(relative, "(file)", f"cannot read: {error.strerror}")]
     except yaml.YAMLError as error:
