@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from sciatrack.accounts.models import Clinician, Patient
 from sciatrack.care.models import DiaryEntry, Intake, Program, SessionLog
-from sciatrack.care.programs import from_record
 from sciatrack.demo import load_demo
 from sciatrack.demo_histories import PERSONAS, add_history
 from sciatrack.domain import outcomes
@@ -111,7 +110,7 @@ def diary(username: str) -> list[outcomes.DiaryEntry]:
 def adherence(username: str, today: date) -> list[outcomes.WeekAdherence]:
     person = patient(username)
     start = timezone.localdate(person.intakes.order_by("created")[0].created)
-    prescribed = outcomes.prescribed_sessions_per_week(from_record(person.programs.order_by("created")[0]))
+    prescribed = outcomes.prescribed_sessions_per_week(person.programs.order_by("created")[0].to_domain())
     days = [timezone.localdate(log.started_at) for log in person.session_logs.all()]
     return outcomes.weekly_adherence(days, prescribed, start, today)
 

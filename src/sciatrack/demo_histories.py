@@ -36,7 +36,7 @@ from django.utils import timezone
 from sciatrack.accounts.models import Patient
 from sciatrack.care.content_adapter import score_all
 from sciatrack.care.models import DiaryEntry, Intake, Program, SessionLog
-from sciatrack.care.programs import create_program, log_record
+from sciatrack.care.programs import create_program
 from sciatrack.domain.intake import RED_FLAG_KEYS, SCHEMA, parse_intake
 from sciatrack.domain.outcomes import SymptomReach
 from sciatrack.domain.session_log import (
@@ -296,7 +296,7 @@ def add_history(patient: Patient, persona: Persona, today: date | None = None) -
                 leg = _rating(_pain(persona, offset)[0] + rng.choice((-1, 0, 0, 1)))
                 log = build_session(program.exercises, begin, leg, spread, rng)
                 if log.finished_at <= now:
-                    logs.append(log_record(patient, log, program))
+                    logs.append(SessionLog.from_domain(patient, log, program))
         DiaryEntry.objects.bulk_create(diary)
         SessionLog.objects.bulk_create(logs)
     return True

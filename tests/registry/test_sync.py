@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from sciatrack.accounts.models import Clinic, Patient
 from sciatrack.care.models import DiaryEntry, Intake, Program, SessionLog
-from sciatrack.care.programs import create_program, from_record
+from sciatrack.care.programs import create_program
 from sciatrack.content.registry_schema import load_registry_content
 from sciatrack.demo import load_demo
 from sciatrack.demo_histories import PERSONAS
@@ -141,7 +141,7 @@ def test_it_mirrors_a_clinic_patient(pat: Patient, clinic: Clinic) -> None:
     assert (case.age_band, case.triage_tier, case.pattern) == ("40-49", "self_care", record.pattern)
     bits = load_registry_content().program_bits
     assert case.program_mask == sum(1 << bits[item["id"]] for item in record.exercises) != 0
-    assert case.sessions_per_week == prescribed_sessions_per_week(from_record(record)) > 0
+    assert case.sessions_per_week == prescribed_sessions_per_week(record.to_domain()) > 0
     assert (case.baseline_leg_pain, case.baseline_back_pain, case.baseline_sbi) == (7, 4, 15)
     assert not case.stale
     follow_ups = list(case.follow_ups.order_by("day").values_list("day", "leg_pain", "back_pain", "sbi"))

@@ -274,7 +274,7 @@ def test_it_keeps_logs_only_for_signed_in_patients() -> None:
 
 # Pregnancy: the warning signs and the side-lying notes on every page of the program --------------
 # The pages are rendered from a program the domain built. A stored program (a signed-in patient's) is
-# rebuilt by care.programs.from_record, which does not carry the pregnancy advice yet (see the report).
+# rebuilt by Program.to_domain, which does not carry the pregnancy advice yet (see the report).
 
 
 def pregnant_program() -> tuple[Any, dict[str, Any]]:

@@ -29,7 +29,7 @@ from django.utils.html import escape
 from api.as_browser import browser, post_json
 from sciatrack.accounts.models import ApiToken, Clinic, Clinician, Patient
 from sciatrack.care.models import DiaryEntry, Intake, SessionLog
-from sciatrack.care.programs import create_program, kept_out_of, newest_check_and_program
+from sciatrack.care.programs import create_program, kept_out_of
 from sciatrack.care.quarantine import quarantined
 from sciatrack.clinic.models import ClinicianNote
 from sciatrack.registry.models import RegistryFollowUp, RegistryWeek
@@ -186,7 +186,7 @@ def test_every_page_of_the_patient_answers_and_counts_only_the_rows_shown(
     assert len(own["patient"]["sessions"]) == 1
     assert len(own["patient"]["checks"]) == 1
     # The program follows the check that parses, and a quarantined log's stop keeps no exercise out.
-    check, program = newest_check_and_program(alice.pk)
+    check, program = Intake.objects.newest_with_program(alice.pk)
     assert check is not None and program is not None
     assert check.pk != bad_rows["check"].pk
     assert kept_out_of(alice) == {}

@@ -108,11 +108,6 @@ def create_program(intake: Intake) -> Program | None:
         return stored
 
 
-def from_record(record: Program, pregnant: bool = False) -> domain.Program:
-    """The domain program of a stored one: :meth:`Program.to_domain`, kept for its older callers."""
-    return record.to_domain(pregnant)
-
-
 def _from_session(request: HttpRequest) -> Current:
     state = checking.load(request)
     if steps.first_unanswered(state) is not None:
@@ -141,12 +136,6 @@ def current(request: HttpRequest) -> Current:
         return Current(check=intake)
     record = record or create_program(intake)
     return Current(record, intake)
-
-
-def newest_check_and_program(patient_id: int) -> tuple[Intake | None, Program | None]:
-    """The patient's newest check and the program made from it: :meth:`Intake.objects.newest_with_program
-    <.managers.IntakeManager.newest_with_program>`, kept for its older callers."""
-    return Intake.objects.newest_with_program(patient_id)
 
 
 def sticking_stops(patient_id: int, newest_check: datetime | None) -> dict[str, stops.KeptOut]:
@@ -196,12 +185,6 @@ def without(program: domain.Program, kept_out: Mapping[str, stops.KeptOut]) -> d
         if exercise.id in kept_out
     )
     return replace(program, exercises=kept, left_out=program.left_out + paused)
-
-
-def log_record(patient: Patient, log: SessionLog, program: Program | None) -> SessionLogRecord:
-    """An unsaved record of ``log``: :meth:`SessionLog.from_domain <.models.SessionLog.from_domain>`,
-    kept for its older callers."""
-    return SessionLogRecord.from_domain(patient, log, program)
 
 
 def store_log(patient: Patient, log: SessionLog, program: Program | None) -> tuple[SessionLogRecord, bool]:

@@ -15,11 +15,15 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from sciatrack.domain.plain_input import whole_number
+
 # A full session log (7 exercises with their longest reasons) is under 6 KiB, a full intake under 3 KiB.
 MAX_JSON_BODY_BYTES = 64 * 1024
 # A session log nests 3 deep ({"exercises": [{...}]}), an intake 2; Python's JSON reader recurses once
 # per level and fails with a RecursionError near 1,000.
 MAX_JSON_DEPTH = 10
+# A length with more digits than this is no upload of ours; it is answered as a bad length.
+MAX_DECLARED_LENGTH = 999_999_999
 # Where the JSON API is served (``sciatrack.urls``).
 API_PREFIX = "/api/"
 
@@ -35,9 +39,7 @@ def body_limit(path: str) -> int | None:
 def declared_length(request: HttpRequest) -> int | None:
     """The body's declared length in bytes (0 when none is declared), or None when it is not a number."""
     raw = request.META.get("CONTENT_LENGTH") or "0"
-    if not (isinstance(raw, str) and raw.isascii() and raw.isdigit()):
-        return None
-    return int(raw)
+    return whole_number(raw, 0, MAX_DECLARED_LENGTH) if isinstance(raw, str) else None
 
 
 def body_refused(request: HttpRequest, status: int, message: str) -> HttpResponse:
@@ -59,7 +61,9 @@ class RequestLimitsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         length = declared_length(request)
         if length is None:
-            return body_refused(request, 400, "the Content-Length header must be a whole number of bytes")
+            return body_refused(
+                request, 400, "the Content-Length header must be a whole number of bytes, under 1 GB"
+            )
         limit = body_limit(request.path_info)
         if limit is not None and length > limit:
             if request.path_info.startswith(API_PREFIX):
