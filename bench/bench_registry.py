@@ -134,9 +134,10 @@ def measure() -> None:
     from sciatrack.content.registry_schema import ImprovedRule, load_registry_content
     from sciatrack.content.rules_loader import get_questionnaire
     from sciatrack.registry.bulk import insert_rows
+    from sciatrack.registry.cohort import Cohort
     from sciatrack.registry.generate import CLINIC_PREFIX, generate_registry
     from sciatrack.registry.models import RegistryCase, RegistryFollowUp
-    from sciatrack.registry.report import Cohort, cohort_report
+    from sciatrack.registry.report import cohort_report
     from sciatrack.registry.summary import rebuild_all, refresh_stale
 
     with connection.cursor() as cursor:

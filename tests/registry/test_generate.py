@@ -17,14 +17,13 @@ from sciatrack.content.registry_schema import load_registry_content
 from sciatrack.domain.vocabulary import Pattern
 from sciatrack.registry.generate import (
     CLINIC_PREFIX,
-    MAX_WEEKS,
     GenerationError,
-    default_clinics,
     generate_registry,
     run_generate_command,
 )
 from sciatrack.registry.models import CaseOutcome, RegistryCase, RegistryFollowUp, RegistryWeek
 from sciatrack.registry.summary import OUTCOME_COLUMNS, rebuild_all
+from sciatrack.registry.synthetic_cases import MAX_WEEKS, default_clinics
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -23,18 +23,10 @@ from sciatrack import cli
 from sciatrack.accounts.models import Clinic
 from sciatrack.content.registry_schema import load_registry_content
 from sciatrack.registry import summary
+from sciatrack.registry.cohort import Cohort, CohortError
 from sciatrack.registry.models import CaseOutcome, RegistryCase, RegistryFollowUp, RegistryWeek
-from sciatrack.registry.report import (
-    CSV_COLUMNS,
-    Cohort,
-    CohortError,
-    CohortReport,
-    cohort_report,
-    compare,
-    comparison_as_dict,
-    report_as_dict,
-    write_csv,
-)
+from sciatrack.registry.report import CohortReport, cohort_report, compare
+from sciatrack.registry.report_export import CSV_COLUMNS, comparison_as_dict, report_as_dict, write_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from sciatrack.accounts.models import Clinic, Patient
 from sciatrack.care.models import DiaryEntry, Intake, Program, SessionLog
-from sciatrack.care.programs import create_program
 from sciatrack.content.registry_schema import load_registry_content
 from sciatrack.demo import load_demo
 from sciatrack.demo_histories import PERSONAS
@@ -23,6 +22,7 @@ from sciatrack.domain.intake import parse_intake
 from sciatrack.domain.outcomes import prescribed_sessions_per_week
 from sciatrack.domain.registry_outcomes import Status
 from sciatrack.domain.triage import result_to_json, triage
+from sciatrack.program.programs import create_program
 from sciatrack.registry.models import CaseOutcome, RegistryCase, RegistryFollowUp, RegistryWeek
 from sciatrack.registry.sync import sync_all, sync_patient, weekly_activity
 from vignettes import vignette_answers
@@ -354,8 +354,8 @@ def test_a_log_removes_the_case_of_someone_whose_clinic_was_cleared_unseen(
 def test_a_log_stored_by_the_guide_counts_in_the_case_once_committed(
     pat: Patient, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from sciatrack.care.programs import store_log
     from sciatrack.domain.session_log import parse_session_log
+    from sciatrack.program.programs import store_log
 
     def sessions_in_week(week: int) -> int:
         found = RegistryWeek.objects.filter(case__source_patient=pat.uuid, week=week)

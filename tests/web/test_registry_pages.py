@@ -18,15 +18,10 @@ from django.test import Client
 
 from registry.test_report import make_registry
 from sciatrack.accounts.models import Clinic, Clinician, Patient
+from sciatrack.registry.cohort import Cohort
 from sciatrack.registry.models import RegistryCase
-from sciatrack.registry.report import (
-    CSV_COLUMNS,
-    Cohort,
-    cohort_report,
-    compare,
-    comparison_as_dict,
-    report_as_dict,
-)
+from sciatrack.registry.report import cohort_report, compare
+from sciatrack.registry.report_export import CSV_COLUMNS, comparison_as_dict, report_as_dict
 from second_factor import confirm_second_factor
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """``sciatrack registry report``: the registry's figures for a cohort, as text or JSON.
 
-The JSON is :func:`report.report_as_dict`, the same figures the registry page shows and exports. A bad
+The JSON is :func:`report_export.report_as_dict`, the same figures the registry page shows and exports. A bad
 option is exit status 2 with a message naming it; the command sees the whole network, as it runs with the
 server's own database access.
 """
@@ -17,15 +17,9 @@ from django.conf import settings
 
 from sciatrack.domain.registry_stats import Proportion
 
-from .report import (
-    MEASURE_NAMES,
-    Cohort,
-    CohortError,
-    CohortReport,
-    OutcomeFigures,
-    cohort_report,
-    report_as_dict,
-)
+from .cohort import Cohort, CohortError
+from .report import MEASURE_NAMES, CohortReport, OutcomeFigures, cohort_report
+from .report_export import report_as_dict
 
 EXIT_OK = 0
 EXIT_INVALID = 2

@@ -36,10 +36,10 @@ from django.utils import timezone
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import DiaryEntry, Intake, SessionLog
 from sciatrack.care.models import Program as ProgramRecord
-from sciatrack.care.progress import assessment_of
 from sciatrack.content.registry_schema import RegistryContent, load_registry_content
 from sciatrack.domain.outcomes import prescribed_sessions_per_week
 from sciatrack.domain.registry_outcomes import DAYS_PER_WEEK, age_band, program_mask
+from sciatrack.progress.history import assessment_of
 
 from .models import RegistryCase, RegistryFollowUp, RegistryWeek
 from .summary import refresh_cases

@@ -13,7 +13,7 @@ Every page reads only GET parameters, through the declared :class:`RegistryQuery
 :meth:`Cohort.from_params` reads; the comparison's second cohort has them prefixed with ``b-``), and changes
 nothing. A parameter that is not allowed is a 400 with the :class:`CohortError` message naming the field.
 Cohorts smaller than ``settings.SCIATRACK_REGISTRY_MIN_COHORT`` show no figures, on the page or in the
-exports. The exports hold aggregates only (see :mod:`.report`).
+exports. The exports hold aggregates only (see :mod:`.report_export`).
 """
 
 from __future__ import annotations
@@ -39,23 +39,9 @@ from sciatrack.domain.plain_input import text_problem
 from sciatrack.domain.registry_stats import Difference, Proportion
 
 from .charts import percent, response_chart
-from .report import (
-    FIELDS,
-    MEASURE_NAMES,
-    MISSING_POLICY_WORDS,
-    PATTERN_NAMES,
-    TIER_NAMES,
-    Cohort,
-    CohortError,
-    CohortReport,
-    OutcomeFigures,
-    adherence_names,
-    cohort_report,
-    compare,
-    comparison_as_dict,
-    report_as_dict,
-    write_csv,
-)
+from .cohort import FIELDS, PATTERN_NAMES, TIER_NAMES, Cohort, CohortError, adherence_names
+from .report import MEASURE_NAMES, MISSING_POLICY_WORDS, CohortReport, OutcomeFigures, cohort_report, compare
+from .report_export import comparison_as_dict, report_as_dict, write_csv
 
 PREFIX_B = "b-"
 VALUE_MAX = 100  # a clinic's slug or a date; no honest value is longer
