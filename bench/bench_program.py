@@ -129,9 +129,9 @@ def setup_data() -> dict[str, Any]:
 
     from sciatrack.accounts.models import Patient
     from sciatrack.care.models import Intake
-    from sciatrack.care.programs import create_program
     from sciatrack.domain.intake import parse_intake
     from sciatrack.domain.triage import result_to_json, triage
+    from sciatrack.program.programs import create_program
 
     user = User.objects.create_user("bench-patient", password=secrets.token_urlsafe(24))
     patient = Patient.objects.create(user=user, display_name="Bench Patient")

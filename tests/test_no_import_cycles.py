@@ -19,16 +19,7 @@ PACKAGE = "sciatrack"
 
 # Circles known today, each to be broken by the issue named. Remove an entry when its circle is gone (the
 # test fails on an entry that no longer matches, so the list cannot go stale).
-KNOWN_CIRCLES: dict[frozenset[str], str] = {
-    # Issue 21 names it: measures.py imports content_adapter inside a function, content_adapter imports
-    # Form and Item from measures. Goes when the person's side splits into check/, program/, progress/.
-    frozenset({"sciatrack.care.content_adapter", "sciatrack.care.measures"}): "issue 21",
-    # From issue 21's one door per table, in progress: the records' module imports their managers, and
-    # IntakeManager imports Clearance, Program and SafetyUpdate from .models inside a method.
-    frozenset(
-        {"sciatrack.care.clearance_models", "sciatrack.care.managers", "sciatrack.care.models"}
-    ): "issue 21",
-}
+KNOWN_CIRCLES: dict[frozenset[str], str] = {}
 
 
 def module_names() -> dict[str, Path]:

@@ -34,9 +34,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
-from sciatrack.care.content_adapter import score_all
 from sciatrack.care.models import DiaryEntry, Intake, Program, SessionLog
-from sciatrack.care.programs import create_program
+from sciatrack.check.questionnaires import score_all
 from sciatrack.domain.intake import RED_FLAG_KEYS, SCHEMA, parse_intake
 from sciatrack.domain.outcomes import SymptomReach
 from sciatrack.domain.session_log import (
@@ -46,6 +45,7 @@ from sciatrack.domain.session_log import (
 )
 from sciatrack.domain.session_log import SessionLog as LogRecord
 from sciatrack.domain.triage import result_to_json, triage
+from sciatrack.program.programs import create_program
 
 SEED = 20240507
 DAYS_INTO_THE_WEEK = 3

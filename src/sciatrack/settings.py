@@ -13,8 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
+
+# Generic Django classes (ModelAdmin[Any], ModelForm[Any]) become subscriptable, for strict typing.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("SCIATRACK_HOME", Path.cwd())).resolve()
@@ -79,6 +83,9 @@ INSTALLED_APPS = [
     "sciatrack.accounts",
     "sciatrack.library",
     "sciatrack.care",
+    "sciatrack.check",
+    "sciatrack.program",
+    "sciatrack.progress",
     "sciatrack.clinic",
     "sciatrack.registry",
     "django_otp",
@@ -149,7 +156,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sciatrack.care.safety.context",
+                "sciatrack.check.safety.context",
             ],
         },
     },

@@ -12,7 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
-from sciatrack.care import steps, wording
+from sciatrack.check import steps, wording
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from sciatrack.accounts.models import Clinic, Clinician, Patient
 from sciatrack.care.models import DiaryEntry
-from sciatrack.care.programs import create_program
+from sciatrack.program.programs import create_program
 from second_factor import confirm_second_factor
 from web.test_program import make_intake
 

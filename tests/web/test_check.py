@@ -16,9 +16,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from sciatrack.accounts.models import Patient
-from sciatrack.care import steps
-from sciatrack.care.checking import SESSION_KEY
 from sciatrack.care.models import Intake
+from sciatrack.check import steps
+from sciatrack.check.checking import SESSION_KEY
 from sciatrack.content.rules_loader import get_questionnaire
 from sciatrack.content.version import content_version
 from sciatrack.domain.intake import parse_intake

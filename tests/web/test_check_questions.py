@@ -14,7 +14,7 @@ import re
 import pytest
 from django.test import Client
 
-from sciatrack.care import steps, wording
+from sciatrack.check import steps, wording
 from sciatrack.domain.vocabulary import RED_FLAG_KEYS
 from web.test_check import ALL_CLEAR, asked_slugs, flags, session_state, url, walk
 

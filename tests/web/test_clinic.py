@@ -21,8 +21,8 @@ from pypdf import PdfReader
 
 from sciatrack.accounts.models import Clinic, Clinician, Patient
 from sciatrack.care.models import Intake, SafetyUpdate, SessionLog
-from sciatrack.care.programs import create_program
 from sciatrack.clinic.models import AuditEvent
+from sciatrack.program.programs import create_program
 from second_factor import confirm_second_factor
 from web.test_program import make_intake
 

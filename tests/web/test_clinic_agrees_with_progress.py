@@ -20,8 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from sciatrack.accounts.models import Clinic, Patient
-from sciatrack.care.progress import progress_of
 from sciatrack.domain.outcomes import CLINICIAN_WORDS, SignalKind
+from sciatrack.progress.history import progress_of
 from web.test_clinic import PASSWORD, clinician
 from web.test_progress import NOON, TODAY, check, diary
 

@@ -22,8 +22,8 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sciatrack.accounts.models import Clinic, Clinician, Patient
-from sciatrack.care import steps
 from sciatrack.care.models import DiaryEntry, Intake
+from sciatrack.check import steps
 from sciatrack.clinic.models import ClinicianNote
 from second_factor import current_code
 from web.test_check import ALL_CLEAR, form_for, next_slug, session_state, url
@@ -246,7 +246,7 @@ def test_the_diary_refuses_nul_and_odd_digits(change: dict[str, str], named: str
 
 
 def test_the_diary_refuses_a_lone_surrogate_in_the_note() -> None:
-    from sciatrack.care.diary import DiaryForm
+    from sciatrack.care.forms import DiaryForm
 
     form = DiaryForm({**DIARY, "note": "ok \udfff"})
     assert not form.is_valid() and list(form.errors) == ["note"]

@@ -13,7 +13,7 @@ from django.test import Client
 
 from sciatrack.accounts.models import Clinic, Patient
 from sciatrack.care.models import DiaryEntry, Intake, Program, SessionLog
-from sciatrack.care.programs import create_program
+from sciatrack.program.programs import create_program
 from sciatrack.registry.models import CaseOutcome, RegistryCase, RegistryFollowUp, RegistryWeek
 from sciatrack.registry.sync import sync_patient
 from web.test_program import make_intake

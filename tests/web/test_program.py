@@ -255,7 +255,7 @@ def test_it_refuses_a_stopped_exercise_without_a_reason(alice: Patient) -> None:
 def test_it_refuses_someone_elses_program(alice: Patient) -> None:
     bob = Patient.objects.create(display_name="Bob")
     make_intake(bob, "disc-pattern-self-care")
-    from sciatrack.care.programs import create_program
+    from sciatrack.program.programs import create_program
 
     bobs = create_program(Intake.objects.get(patient=bob))
     assert bobs is not None

@@ -11,7 +11,7 @@ from django.test import Client
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Program, SessionLog
-from sciatrack.care.programs import create_program
+from sciatrack.program.programs import create_program
 from second_factor import confirm_second_factor
 from web.test_program import a_log, make_intake, post
 

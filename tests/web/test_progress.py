@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import DiaryEntry, Intake, SessionLog
-from sciatrack.care.programs import create_program
+from sciatrack.program.programs import create_program
 from web.test_program import make_intake
 
 pytestmark = pytest.mark.django_db

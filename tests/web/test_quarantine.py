@@ -29,9 +29,9 @@ from django.utils.html import escape
 from api.as_browser import browser, post_json
 from sciatrack.accounts.models import ApiToken, Clinic, Clinician, Patient
 from sciatrack.care.models import DiaryEntry, Intake, SessionLog
-from sciatrack.care.programs import create_program, kept_out_of
 from sciatrack.care.quarantine import quarantined
 from sciatrack.clinic.models import ClinicianNote
+from sciatrack.program.programs import create_program, kept_out_of
 from sciatrack.registry.models import RegistryFollowUp, RegistryWeek
 from sciatrack.registry.sync import sync_patient
 from second_factor import confirm_second_factor

@@ -20,9 +20,9 @@ from django.db import connection
 from django.test import Client
 
 from sciatrack.accounts.models import Patient
-from sciatrack.care import steps
 from sciatrack.care.models import Intake, Program
-from sciatrack.care.programs import create_program
+from sciatrack.check import steps
+from sciatrack.program.programs import create_program
 from web.test_check import ALL_CLEAR, MEASURES, asked_slugs, form_for, next_slug, url, walk
 from web.test_program import make_intake
 

@@ -7,11 +7,11 @@ import pytest
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Intake, SafetyUpdate, SessionLog
-from sciatrack.care.programs import create_program
 from sciatrack.domain.intake import parse_intake
 from sciatrack.domain.programs import build_program, program_to_json
 from sciatrack.domain.session_log import parse_session_log
 from sciatrack.domain.vocabulary import TIER_CHOICES, TIERS, Tier, Where
+from sciatrack.program.programs import create_program
 from web.test_program import a_log, make_intake, vignette
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ import time_machine
 from django.contrib.auth.models import User
 
 from sciatrack.accounts.models import Clinic, Patient
-from sciatrack.care.progress_report import render_report_html
+from sciatrack.progress.report import render_report_html
 from web.test_clinic import PASSWORD, clinician
 from web.test_progress import check
 

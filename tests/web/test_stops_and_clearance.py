@@ -22,8 +22,8 @@ from api.as_browser import browser, post_json
 from sciatrack.accounts.models import Clinic, Clinician, Patient
 from sciatrack.accounts.own_data import export_document
 from sciatrack.care.models import Clearance, ProgramChange, ResumeClearance
-from sciatrack.care.progress_report import data_csv_text, render_report_html
 from sciatrack.clinic.models import AuditEvent
+from sciatrack.progress.report import data_csv_text, render_report_html
 from second_factor import confirm_second_factor, current_code
 from web.test_program import make_intake
 

@@ -1,17 +1,19 @@
+from typing import Any
+
 from django.contrib import admin
 
 from .models import Clinic, Clinician, Patient
 
 
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
+class ClinicAdmin(admin.ModelAdmin[Any]):
     list_display = ["name", "slug", "created"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Clinician)
-class ClinicianAdmin(admin.ModelAdmin):
+class ClinicianAdmin(admin.ModelAdmin[Any]):
     list_display = ["user", "clinic", "role", "profession"]
     list_filter = ["clinic", "role", "profession"]
     search_fields = ["user__username", "user__email", "user__last_name"]
@@ -20,7 +22,7 @@ class ClinicianAdmin(admin.ModelAdmin):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(admin.ModelAdmin[Any]):
     list_display = ["display_name", "clinic", "user", "created"]
     list_filter = ["clinic"]
     search_fields = ["display_name", "user__username", "user__email"]

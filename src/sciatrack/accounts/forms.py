@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from .models import Patient
 
 
-class SignUpForm(UserCreationForm):
+class SignUpForm(UserCreationForm[User]):
     """A personal account: a login plus the Patient record their data will belong to."""
 
     display_name = forms.CharField(
@@ -33,7 +33,7 @@ class SignUpForm(UserCreationForm):
         once both pass it; the unique name in the database then refuses the second, and the form shows
         it the same "name taken" error the look would have.
         """
-        user = self.save(commit=False)
+        user: User = self.save(commit=False)
         user.email = self.cleaned_data["email"]
         try:
             with transaction.atomic():

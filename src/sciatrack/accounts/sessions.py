@@ -33,7 +33,8 @@ class _PayloadOnly:
 def verified_payload(session_data: str, salt: str) -> bytes | None:
     """The serialized payload of ``session_data`` once its signature checks out; None when it does not."""
     try:
-        return signing.loads(session_data, salt=salt, serializer=_PayloadOnly)  # type: ignore[arg-type]
+        payload: bytes = signing.loads(session_data, salt=salt, serializer=_PayloadOnly)  # type: ignore[arg-type]
+        return payload
     except signing.BadSignature:
         return None
 
@@ -46,7 +47,8 @@ class SessionStore(db.SessionStore):
         if payload is None:
             return super().decode(session_data)  # logs the bad signature and answers {}, as Django does
         try:
-            return self.serializer().loads(payload)
+            decoded: dict[str, Any] = self.serializer().loads(payload)
+            return decoded
         except Exception:  # as Django's decode: a payload that does not parse is an empty session
             return {}
 

@@ -17,8 +17,8 @@ from ninja import Router, Schema, Status
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import Program
-from sciatrack.care.programs import store_log
 from sciatrack.domain.session_log import SessionLogError, parse_session_log
+from sciatrack.program.programs import store_log
 
 from .auth import PersonalKeyAuth, SignedInBrowserAuth
 from .body import read_json

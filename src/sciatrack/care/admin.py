@@ -2,16 +2,12 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from django import forms
 from django.contrib import admin
-from django.contrib.auth.models import User
 from django.db.models import Case, DateTimeField, F, QuerySet, TextField, When
 from django.db.models.functions import Cast
 from django.http import HttpRequest
 
-from .models import Clearance, DiaryEntry, Intake, Program, ResumeClearance, SafetyUpdate, SessionLog
-from .program_changes import change_program
-from .programs import exercise_problems
+from .models import Clearance, DiaryEntry, Intake, ResumeClearance, SafetyUpdate, SessionLog
 from .quarantine import quarantined, shown
 
 # Moments Python's datetime holds in any time zone. PostgreSQL keeps times outside (year 0, year 10000
@@ -36,12 +32,12 @@ class QuarantineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SeesQuarantined(admin.ModelAdmin):
+class SeesQuarantined(admin.ModelAdmin[Any]):
     """Lists every row, quarantined ones too: the pages leave them out, so the site admin is where they
     are found (the default manager hides them; ``all_objects`` does not)."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = self.model.all_objects.get_queryset()
+        queryset: QuerySet[Any] = self.model.all_objects.get_queryset()
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 
@@ -79,53 +75,6 @@ class IntakeAdmin(SeesQuarantined):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Intakes come from the check itself; a hand-made one would have no real triage behind it.
         return False
-
-
-class ProgramForm(forms.ModelForm):
-    """The exercises JSON must stay playable: library ids and dosages the content schema accepts."""
-
-    class Meta:
-        model = Program
-        fields = ("exercises",)
-
-    def clean_exercises(self) -> Any:
-        exercises = self.cleaned_data["exercises"]
-        problems = exercise_problems(exercises)
-        if problems:
-            raise forms.ValidationError(problems)
-        return exercises
-
-
-@admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
-    """Clinicians change a program's exercises or dosages here; the patient's pages use the change."""
-
-    form = ProgramForm
-    list_display = ("created", "patient", "pattern", "updated")
-    search_fields = ("patient__display_name", "uuid")
-    readonly_fields = (
-        "uuid",
-        "patient",
-        "intake",
-        "left_out",
-        "pattern",
-        "content_version",
-        "created",
-        "updated",
-    )
-    date_hierarchy = "created"
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A program starts from a safety check; clinicians adjust it rather than invent one.
-        return False
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        """Changes go through change_program, so the admin's are kept with who made them too."""
-        if change and "exercises" in form.changed_data:
-            user = request.user if isinstance(request.user, User) else None
-            change_program(Program.objects.get(pk=obj.pk), form.cleaned_data["exercises"], user)
-        else:
-            super().save_model(request, obj, form, change)
 
 
 # The times of a log, shown through the methods below rather than read as fields: they may not load.
@@ -200,7 +149,7 @@ class DiaryEntryAdmin(SeesQuarantined):
         return False
 
 
-class RecordOnlyAdmin(admin.ModelAdmin):
+class RecordOnlyAdmin(admin.ModelAdmin[Any]):
     """Safety records are made by the person or their clinician in the app, never by hand: read only."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -36,7 +36,7 @@ class IntakeManager(models.Manager["Intake"]):
 
         The tier and place the pages act on are read from the result, so a stored check can never
         disagree with its own advice. ``submission``: the key of the person's submission it came from
-        (see :func:`sciatrack.care.checking.submission_key`), which the database lets in only once.
+        (see :func:`sciatrack.check.checking.submission_key`), which the database lets in only once.
         """
         tier = str(result.get("tier", ""))
         where = place_of(result)
@@ -60,9 +60,12 @@ class IntakeManager(models.Manager["Intake"]):
         result load when first used), and with its clearance and whether danger signs were reported
         since it already known, so the usual program page asks nothing more about it.
         """
-        from .models import Clearance, Program, SafetyUpdate  # defined after this manager
-
-        return hot_reads.newest_check_and_program(patient_id, self.model, Program, Clearance, SafetyUpdate)
+        # Asked of Django's registry rather than imported: the models' module imports this one.
+        records = self.model._meta.apps
+        program, clearance, safety_update = (
+            records.get_model("care", name) for name in ("Program", "Clearance", "SafetyUpdate")
+        )
+        return hot_reads.newest_check_and_program(patient_id, self.model, program, clearance, safety_update)
 
 
 class SessionLogManager(models.Manager["SessionLog"]):

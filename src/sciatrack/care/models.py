@@ -24,10 +24,15 @@ from sciatrack.domain import session_log as domain_log
 from sciatrack.domain.intake import IntakeAnswers, parse_intake
 from sciatrack.domain.vocabulary import PLACES, TIER_CHOICES, TIERS, Pattern, Tier, Where
 
-from .clearance_models import Clearance, ResumeClearance  # kept in their own module, as SafetyUpdate
+from .clearance_models import (  # kept in their own module, as SafetyUpdate
+    Clearance,
+    ResumeClearance,
+)
 from .managers import IntakeManager, SessionLogManager
 from .quarantine import HidesQuarantined
-from .safety_models import SafetyUpdate  # kept in its own module; imported so Django finds it here
+from .safety_models import (
+    SafetyUpdate,  # kept in its own module; imported so Django finds it here
+)
 
 if TYPE_CHECKING:
     from sciatrack.accounts.models import Patient
@@ -98,7 +103,8 @@ class Intake(models.Model):
     @property
     def triage_result(self) -> dict[str, Any]:
         """The result to act on: the current rules' result when the check was re-run, else the original."""
-        return self.current_result if self.current_result is not None else self.result
+        chosen: dict[str, Any] = self.current_result if self.current_result is not None else self.result
+        return chosen
 
     @property
     def triage_tier(self) -> Tier:

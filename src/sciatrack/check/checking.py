@@ -20,12 +20,12 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from sciatrack.accounts.models import Patient
+from sciatrack.care.models import Intake
 from sciatrack.domain.intake import IntakeError, parse_intake
 from sciatrack.domain.triage import TriageResult, result_to_json, triage
 from sciatrack.domain.vocabulary import Tier
 
-from . import content_adapter, steps
-from .models import Intake
+from . import questionnaires, steps
 from .stepbase import State
 
 SESSION_KEY = "sciatrack_check"
@@ -93,7 +93,7 @@ def evaluate(state: State) -> Outcome:
     if data is None:
         raise ValueError("the check is not finished")
     result = result_to_json(run_triage(data))
-    scores = content_adapter.score_all(steps.answered(state), data)
+    scores = questionnaires.score_all(steps.answered(state), data)
     blob = json.dumps([data, scores], sort_keys=True).encode()
     return Outcome(data, result, scores, hashlib.sha256(blob).hexdigest()[:16])
 

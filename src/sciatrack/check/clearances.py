@@ -19,12 +19,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sciatrack.accounts.models import Clinician
+from sciatrack.care.clearance_models import NOTE_MAX, Clearance
+from sciatrack.care.models import Intake
 from sciatrack.domain.clearance import ClearedBy, seen_on_problem, who_may_clear
 from sciatrack.domain.vocabulary import PLACES, Where
 from sciatrack.lib.fields import SafeCharField
-
-from .clearance_models import NOTE_MAX, Clearance
-from .models import Intake
 
 PERSON_STATEMENT = "A doctor checked me for these since this check and said exercise is fine"
 

@@ -15,35 +15,11 @@ from django.http import QueryDict
 
 from sciatrack.lib.fields import SafeCharField, WholeNumberField
 
+from .questionnaires import Form, questionnaire_form
 from .stepbase import Step, shown_again
 
 PSFS_ROWS = 3
 PSFS_NAME_LENGTH = 120
-
-
-@dataclass(frozen=True)
-class Item:
-    id: str
-    text: str
-    low: int
-    high: int
-    low_label: str
-    high_label: str
-
-
-@dataclass(frozen=True)
-class Form:
-    id: str
-    name: str
-    intro: str
-    items: tuple[Item, ...]
-
-
-def questionnaire_form(questionnaire_id: str) -> Form:
-    """The questionnaire's items as the page shows them, read from its content file."""
-    from . import content_adapter
-
-    return content_adapter.form(questionnaire_id)
 
 
 @dataclass

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sciatrack.content.rules_loader import get_questionnaire
 from sciatrack.domain.scoring import ScoreError, score
 
-from .measures import Form, Item
-
 # Which check step holds which questionnaire's answers.
 STEP_OF = {"sbi": "bothersome", "peg": "daily-life", "psfs": "activities"}
 
 
-def form(questionnaire_id: str) -> Form:
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: str
+    low: int
+    high: int
+    low_label: str
+    high_label: str
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str
+    name: str
+    intro: str
+    items: tuple[Item, ...]
+
+
+def questionnaire_form(questionnaire_id: str) -> Form:
     """The fixed items of a questionnaire as the page shows them."""
     questionnaire = get_questionnaire(questionnaire_id)
     items = tuple(

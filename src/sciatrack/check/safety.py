@@ -14,11 +14,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from sciatrack.care.models import Intake, SafetyUpdate
 from sciatrack.domain.intake import IntakeAnswers, IntakeError
 from sciatrack.domain.safety_update import danger_signs, topped_up
 
 from . import checking, steps
-from .models import Intake, SafetyUpdate
 from .presentation import result_context
 
 

@@ -19,15 +19,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from sciatrack.care.models import Intake
+from sciatrack.care.safety_models import SafetyUpdate
 from sciatrack.domain.safety_update import danger_signs, topped_up, triage_update
 from sciatrack.domain.triage import result_to_json, triage
 
 from .checking import patient_of
-from .models import Intake
 from .presentation import result_context
 from .red_flag_wording import QUESTIONS_BY_KEY
 from .safety import answers_so_far, new_questions
-from .safety_models import SafetyUpdate
 from .wording import NOT_SURE
 
 WEEK_SECONDS = 7 * 24 * 3600

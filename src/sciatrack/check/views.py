@@ -17,21 +17,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sciatrack.care.models import Intake
 from sciatrack.domain.vocabulary import Tier
 from sciatrack.lib.query_forms import read_query, refused_query
 
 from . import checking, steps, wording
 from .bodymap import VIEWS, drawn_shapes
-from .models import Intake
 from .presentation import result_context
-from .stepbase import Step
+from .stepbase import Problem, State, Step
 
 
 def step_url(step: Step | None) -> str:
     return reverse("check-step", args=[step.slug]) if step else reverse("check-result")
 
 
-def common(request: HttpRequest, state: checking.State) -> dict[str, Any]:
+def common(request: HttpRequest, state: State) -> dict[str, Any]:
     return {
         "emergency_number": settings.SCIATRACK_EMERGENCY_NUMBER,
         "alert_tier": checking.alert_tier(state),
@@ -61,7 +61,7 @@ def restart(request: HttpRequest) -> HttpResponse:
     return redirect(step_url(steps.STEPS[0]))
 
 
-def step_context(request: HttpRequest, step: Step, state: checking.State, problems: list) -> dict[str, Any]:
+def step_context(request: HttpRequest, step: Step, state: State, problems: list[Problem]) -> dict[str, Any]:
     saved = steps.answered(state).get(step.slug)
     previous, _ = steps.neighbours(step, state)
     screens = steps.asked(state)

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"sciatrack report: {problem}; nothing was written", file=sys.stderr)
         return EXIT_INVALID
     setup_django()
-    from sciatrack.care.progress_report import data_csv_text, report_pdf_bytes
+    from sciatrack.progress.report import data_csv_text, report_pdf_bytes
 
     patient = find_patient(args.patient)
     if patient is None:

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
     from sciatrack.wsgi import application
 
-    class Server(BaseApplication):
+    class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
         def load_config(self) -> None:
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", args.workers)

@@ -7,7 +7,7 @@ from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[Any]):
     """Read-only: the audit log is append-only."""
 
     list_display = ("created", "actor_name", "action", "patient_uuid", "path")

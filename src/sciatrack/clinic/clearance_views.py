@@ -1,7 +1,7 @@
 """A clinician clears from the patient's record: a held check to exercise, or an exercise to resume.
 
 ``POST /clinic/patients/<uuid>/clear/`` with ``check`` (the newest check's UUID), ``seen_on`` and
-``note``: "Clear to exercise" (see :mod:`sciatrack.care.clearances`).
+``note``: "Clear to exercise" (see :mod:`sciatrack.check.clearances`).
 ``POST /clinic/patients/<uuid>/resume/<exercise id>/``: "Clear to resume" an exercise kept out after a stop
 because the pain spread; kept in the program's change history.
 
@@ -19,10 +19,10 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from sciatrack.accounts.models import Clinician, Patient
-from sciatrack.care import clearances
-from sciatrack.care.program_changes import clear_to_resume
-from sciatrack.care.programs import kept_out_of
+from sciatrack.check import clearances
 from sciatrack.domain.clearance import ClearedBy
+from sciatrack.program.changes import clear_to_resume
+from sciatrack.program.programs import kept_out_of
 
 from . import access
 from .forms import ClinicianClearanceForm

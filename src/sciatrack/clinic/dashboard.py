@@ -34,10 +34,10 @@ from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import DiaryEntry, Intake, Program, SafetyUpdate, SessionLog
-from sciatrack.care.progress import history_of
 from sciatrack.domain.follow_ups import FollowUpStatus, follow_up_schedule
 from sciatrack.domain.outcomes import signal_diary_days
 from sciatrack.domain.vocabulary import ALERT_TIERS, Tier
+from sciatrack.progress.history import history_of
 
 REVIEW_DAYS = 14
 INACTIVE_DAYS = 7

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 
 from sciatrack.care.clearance_models import NOTE_MAX
-from sciatrack.care.clearances import NOTE_ERRORS, SeenOnForm
+from sciatrack.check.clearances import NOTE_ERRORS, SeenOnForm
 from sciatrack.lib.fields import SafeCharField, WholeNumberField
 
 # Each field as the page names it, for the list of problems.

@@ -4,7 +4,7 @@
 ``reps-<id>`` and ``times_per_day-<id>`` where its dosage has them, read through two declared forms
 (:class:`KeepForm`, then :class:`DosageForm` for the kept ones: whole numbers in the digits 0-9, in range).
 Every problem is named by exercise and field, and nothing changes then; a good change is kept with who
-made it (:mod:`sciatrack.care.program_changes`).
+made it (:mod:`sciatrack.program.changes`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from sciatrack.care.program_changes import ProgramChangeError, change_program
 from sciatrack.lib.fields import WholeNumberField
+from sciatrack.program.changes import ProgramChangeError, change_program
 
 from . import access
 from .models import AuditEvent

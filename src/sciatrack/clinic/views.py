@@ -17,16 +17,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
-from sciatrack.care import clearances
 from sciatrack.care.models import Clearance
-from sciatrack.care.programs import kept_out_of
-from sciatrack.care.progress import progress_of
-from sciatrack.care.progress_report import report_pdf_bytes
-from sciatrack.care.progress_views import progress_charts, stopped_with_names
+from sciatrack.check import clearances
 from sciatrack.content.loader import exercise_names
 from sciatrack.domain.clearance import ClearedBy
 from sciatrack.domain.outcomes import LABEL
 from sciatrack.lib.query_forms import read_query, refused_query
+from sciatrack.program.programs import kept_out_of
+from sciatrack.progress.history import progress_of
+from sciatrack.progress.report import report_pdf_bytes
+from sciatrack.progress.views import progress_charts, stopped_with_names
 
 from . import access, dashboard
 from .forms import CLEARANCE_LABELS, ClinicianClearanceForm, DashboardQuery, NoteForm, PageQuery

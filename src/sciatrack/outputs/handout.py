@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sciatrack.care.wording import TIER_SHORT
+from sciatrack.check.wording import TIER_SHORT
 from sciatrack.content.danger_signs import load_danger_signs
 from sciatrack.content.dosage_text import project_dose_note
 from sciatrack.content.loader import load_exercises

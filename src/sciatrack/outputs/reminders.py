@@ -170,7 +170,8 @@ def build_reminders(
             calendar.add_component(event)
     if zone is not None and tz != "UTC":
         calendar.add_missing_timezones()
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def parse_settings(wake: str, sleep: str, days: str | int) -> tuple[time, time, int, Sequence[ReminderError]]:

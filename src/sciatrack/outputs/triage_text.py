@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from sciatrack.care.wording import PATTERN_LABELS, TIER_SHORT
+from sciatrack.check.wording import PATTERN_LABELS, TIER_SHORT
 from sciatrack.content.danger_signs import load_danger_signs
 from sciatrack.domain.safety_update import danger_signs
 from sciatrack.domain.triage import TriageResult

@@ -15,12 +15,12 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from sciatrack.accounts.models import Clinician
+from sciatrack.care.models import Program, ProgramChange, ResumeClearance
 from sciatrack.content.loader import exercise_names, load_exercises
 from sciatrack.content.schema import Dosage
 from sciatrack.domain.programs import program_exercise
 from sciatrack.domain.stops import KeptOut
 
-from .models import Program, ProgramChange, ResumeClearance
 from .programs import exercise_problems
 
 

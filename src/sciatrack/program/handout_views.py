@@ -21,7 +21,7 @@ from sciatrack.lib.query_forms import read_query
 from sciatrack.outputs import handout, reminders
 
 from . import programs
-from .program_views import _no_program_context
+from .views import _no_program_context
 
 
 def _setting(default: str) -> SafeCharField:

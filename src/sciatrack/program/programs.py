@@ -22,6 +22,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
+from sciatrack.care.models import Intake, Program, ResumeClearance
+from sciatrack.care.models import SessionLog as SessionLogRecord
+from sciatrack.check import checking, steps
 from sciatrack.content.loader import load_exercises
 from sciatrack.content.schema import Dosage
 from sciatrack.content.version import content_version
@@ -29,10 +32,6 @@ from sciatrack.domain import programs as domain
 from sciatrack.domain import stops
 from sciatrack.domain.intake import IntakeError, parse_intake
 from sciatrack.domain.session_log import ExerciseStatus, SessionLog, SymptomMovement
-
-from . import checking, steps
-from .models import Intake, Program, ResumeClearance
-from .models import SessionLog as SessionLogRecord
 
 E = TypeVar("E", bound=Enum)
 

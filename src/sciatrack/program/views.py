@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from sciatrack.accounts.models import Patient
+from sciatrack.check import checking, clearances
+from sciatrack.check.presentation import result_context
 from sciatrack.content.loader import load_exercises
 from sciatrack.content.version import content_version
 from sciatrack.domain.clearance import ClearedBy, who_may_clear
@@ -24,8 +26,7 @@ from sciatrack.domain.sessions import plan_session, step_to_json
 from sciatrack.domain.stops import STOP_RULE
 from sciatrack.lib.page_cache import kept_page
 
-from . import checking, clearances, programs
-from .presentation import result_context
+from . import programs
 
 OWN_CLEARANCE_LABELS = {
     "confirm": "A doctor checked me",

@@ -17,92 +17,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from sciatrack.domain.outcomes import SymptomReach
-from sciatrack.lib.fields import SafeCharField
+from sciatrack.care.forms import (
+    DANGER_CHOICES,
+    FIELD_LABELS,
+    PAIN_SCALE,
+    REACH_CHOICES,
+    REACH_TEXT,
+    SLEEP_CHOICES,
+    DiaryForm,
+)
+from sciatrack.care.models import DiaryEntry
+from sciatrack.care.safety_models import SafetyUpdate
+from sciatrack.check.checking import patient_of
 from sciatrack.lib.query_forms import read_query, refused_query
 
-from .checking import patient_of
-from .models import DiaryEntry
-from .safety_models import SafetyUpdate
-
-PAIN_SCALE = tuple(range(11))
 RECENT_DAYS = 14
-REACH_CHOICES = {
-    SymptomReach.NONE: "No pain or tingling anywhere",
-    SymptomReach.BACK: "Only in my lower back",
-    SymptomReach.BUTTOCK: "Down to my buttock",
-    SymptomReach.THIGH: "Down to my thigh, above the knee",
-    SymptomReach.BELOW_KNEE: "Below my knee, into the calf",
-    SymptomReach.FOOT: "Down to my foot or toes",
-}
-REACH_TEXT = {reach.value: text for reach, text in REACH_CHOICES.items()}
-SLEEP_CHOICES = {
-    "undisturbed": "Pain did not wake me",
-    "woke_once": "Pain woke me once",
-    "woke_often": "Pain woke me several times",
-}
-DANGER_CHOICES = {
-    "none": "None of these now",
-    "some": "Yes, one or more, or I am not sure",
-}
-FIELD_LABELS = {
-    "danger_signs": "Danger signs",
-    "leg_pain": "Leg pain",
-    "back_pain": "Back pain",
-    "reach": "How far down",
-    "sleep": "Sleep",
-    "note": "Note",
-}
-
-
-UNSTORABLE_NOTE = "the note has hidden characters that cannot be saved; please type it again"
 FLAG_ERRORS = {"invalid_choice": "leave it out, or give 1"}
-
-
-class DiaryForm(forms.Form):
-    """Today's answers; every error message says what is allowed."""
-
-    pain_error = {
-        "required": "choose a number from 0 to 10",
-        "invalid_choice": "choose a number from 0 to 10",
-    }
-    # Asked every day (spec section 3): "none of these now" in one tap, anything else opens each sign.
-    danger_signs = forms.ChoiceField(
-        choices=list(DANGER_CHOICES.items()),
-        error_messages={
-            "required": "say whether you have any of the danger signs now (not sure? choose yes)",
-            "invalid_choice": f"choose one of: {', '.join(DANGER_CHOICES)}",
-        },
-    )
-    leg_pain = forms.TypedChoiceField(
-        choices=[(n, n) for n in PAIN_SCALE], coerce=int, error_messages=pain_error
-    )
-    back_pain = forms.TypedChoiceField(
-        choices=[(n, n) for n in PAIN_SCALE], coerce=int, error_messages=pain_error
-    )
-    reach = forms.ChoiceField(
-        choices=list(REACH_CHOICES.items()),
-        error_messages={
-            "required": "choose how far down the leg it reaches",
-            "invalid_choice": f"choose one of: {', '.join(REACH_CHOICES)}",
-        },
-    )
-    sleep = forms.ChoiceField(
-        choices=list(SLEEP_CHOICES.items()),
-        error_messages={
-            "required": "choose how you slept",
-            "invalid_choice": f"choose one of: {', '.join(SLEEP_CHOICES)}",
-        },
-    )
-    note = SafeCharField(
-        required=False,
-        max_length=500,
-        error_messages={
-            "max_length": "keep the note to 500 characters (it has %(show_value)d)",
-            "null_characters_not_allowed": UNSTORABLE_NOTE,
-            "unstorable": UNSTORABLE_NOTE,
-        },
-    )
 
 
 class DiaryQuery(forms.Form):

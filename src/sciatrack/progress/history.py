@@ -19,11 +19,10 @@ from typing import Any
 from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
+from sciatrack.care.models import DiaryEntry, Intake, Program
 from sciatrack.domain import outcomes
 from sciatrack.domain.follow_ups import FollowUpDue, follow_up_schedule, next_follow_up
 from sciatrack.domain.outcomes import Assessment, Measure, MeasureChange, Signal, SymptomReach
-
-from .models import DiaryEntry, Intake, Program
 
 MEASURE_KEYS = {"sbi": Measure.SBI, "peg": Measure.PEG, "psfs": Measure.PSFS}
 

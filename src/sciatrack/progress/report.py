@@ -18,14 +18,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sciatrack.accounts.models import Patient
+from sciatrack.care.models import Clearance
+from sciatrack.check.checking import patient_of
 from sciatrack.content.loader import exercise_names
 from sciatrack.domain.outcomes import LABEL, rule_words
+from sciatrack.program.programs import kept_out_of
 
-from .checking import patient_of
-from .models import Clearance
-from .programs import kept_out_of
-from .progress import progress_of
-from .progress_views import progress_charts, stopped_with_names
+from .history import progress_of
+from .views import progress_charts, stopped_with_names
 
 REPORT_FILENAME = "sciatrack-progress-report.pdf"
 CSV_FILENAME = "sciatrack-my-data.csv"

@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from sciatrack.check.checking import patient_of
 from sciatrack.content.loader import exercise_names
 from sciatrack.domain.follow_ups import FollowUpStatus
 from sciatrack.domain.outcomes import LABEL, Measure
 from sciatrack.outputs import charts
 
-from .checking import patient_of
-from .progress import Progress, progress_of
+from .history import Progress, progress_of
 
 # The questionnaire measures charted at each check, with the top of their scale.
 MEASURE_SCALES = ((Measure.SBI, 24.0, False), (Measure.PEG, 10.0, False), (Measure.PSFS, 10.0, True))

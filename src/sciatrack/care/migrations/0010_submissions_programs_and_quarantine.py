@@ -5,11 +5,13 @@ Before the constraint, a check that two first visits gave two or three programs 
 linked (the one the pages already showed); the older ones stay, with their session logs, unlinked.
 """
 
+from typing import Any
+
 from django.db import migrations, models
 from django.db.models import Count
 
 
-def unlink_older_duplicate_programs(apps, schema_editor):
+def unlink_older_duplicate_programs(apps: Any, schema_editor: Any) -> None:
     program_model = apps.get_model("care", "Program")
     doubled = (
         program_model.objects.exclude(intake=None)

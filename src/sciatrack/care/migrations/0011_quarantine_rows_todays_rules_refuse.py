@@ -189,7 +189,7 @@ def session_log_problems(rows: Any, now: datetime) -> dict[int, list[str]]:
 
 def diary_problems(rows: Any, now: datetime) -> dict[int, list[str]]:
     """The diary days dated outside the window (found by the database) or that the diary's form refuses."""
-    from sciatrack.care.diary import FIELD_LABELS, DiaryForm
+    from sciatrack.care.forms import FIELD_LABELS, DiaryForm
 
     too_early, too_late = _window_words(now)
     first_day: date = EARLIEST_MOMENT.date()
