@@ -13,6 +13,8 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .figure_schema import Figure
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ExerciseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
@@ -140,6 +142,13 @@ class Exercise(StrictModel):
     easier: Variant
     harder: Variant
     reference: SourceReference
+    # The drawing: a pose for each step and the loop between them (figure_schema.py).
+    figure: Figure
+
+    @model_validator(mode="after")
+    def _figure_fits(self) -> Self:
+        self.figure.check_fits(len(self.steps), self.position.value)
+        return self
 
     @model_validator(mode="after")
     def _side_lying_for_back_lying_only(self) -> Self:

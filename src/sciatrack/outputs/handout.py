@@ -4,8 +4,10 @@ The handout is built from a :class:`~sciatrack.domain.programs.Program` and the 
 (the JSON of ``result_to_json``, which is also what the web app stores), plus the exercise library for
 each exercise's purpose, steps and what to feel. The dosage is the program's own ``dosage_text`` (made by
 ``describe_dosage``), so a dose a clinician changed is printed as changed; a dose that is the project's own
-carries the same mark as on the web page (``project_dose_note``). The page loads nothing from
-elsewhere: its CSS is inline and it has no images or fonts to fetch, so the PDF needs no network.
+carries the same mark as on the web page (``project_dose_note``). Each exercise shows its start and end
+poses side by side (``figures.pair_svg``), as SVG put inline: a PDF cannot move, and the page loads
+nothing from elsewhere (its CSS is inline, it has no images or fonts to fetch), so the PDF needs no
+network. The drawing shows the usual position, so it is left out where pregnancy changes it.
 
 Rendering uses Django templates, so Django must be set up (the ``sciatrack`` command does it).
 """
@@ -25,6 +27,7 @@ from sciatrack.content.schema import Exercise
 from sciatrack.domain.programs import LeftOut, Program, ProgramExercise
 from sciatrack.domain.safety_update import danger_signs
 from sciatrack.domain.triage import DEFAULT_EMERGENCY_NUMBER, Where, place_advice
+from sciatrack.outputs.figures import pair_svg
 
 TEMPLATE = "care/handout.html"
 PDF_FILENAME = "sciatrack-handout.pdf"
@@ -53,6 +56,7 @@ class HandoutExercise:
     stop_rules: tuple[str, ...]
     cautions: tuple[str, ...]
     pregnancy_note: str | None = None  # in pregnancy, how to do a back-lying exercise on the side
+    figure_svg: str = ""  # the start and end poses side by side, inline SVG; "" where not drawn
 
 
 def handout_exercise(number: int, exercise: ProgramExercise, detail: Exercise) -> HandoutExercise:
@@ -70,6 +74,7 @@ def handout_exercise(number: int, exercise: ProgramExercise, detail: Exercise) -
         stop_rules=exercise.stop_rules,
         cautions=exercise.cautions,
         pregnancy_note=exercise.pregnancy_note,
+        figure_svg=pair_svg(detail, inline=True).svg if exercise.pregnancy_note is None else "",
     )
 
 
