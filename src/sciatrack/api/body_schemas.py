@@ -161,6 +161,12 @@ SESSION_LOG_SCHEMA: dict[str, Any] = {
         },
         "ended_early": {"type": "boolean"},
         "end_reason": _text(),
+        "kind": {
+            **choices(tuple(kind.value for kind in session_log.SessionKind)),
+            "default": session_log.SessionKind.FULL.value,
+            "description": "The full session, or the short one for a bad day (one round of each exercise "
+            "at the lower dose). Both count as a session.",
+        },
         "program": {
             "type": ["string", "null"],
             "format": "uuid",

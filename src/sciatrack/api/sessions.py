@@ -52,7 +52,9 @@ STORED = {201: "The log was stored.", 200: "A log with this idempotency_key was 
     auth=[PersonalKeyAuth(), SignedInBrowserAuth()],
     summary="Store a session log",
     description="Stores what was done in one guided session. Sending the same idempotency_key again "
-    "stores nothing and returns the stored log (200). Optional `program`: the uuid of the program followed."
+    "stores nothing and returns the stored log (200). Optional `program`: the uuid of the program followed; "
+    "optional `kind`: `full` (the default) or `short`, the bad day's session. A short session and one ended "
+    "early each count as a session."
     "\n\nA script sends its personal key as `Authorization: Bearer <key>` and needs nothing else. A browser "
     "signed in with its session cookie sends the CSRF token of the page it came from as the header "
     "`X-CSRFToken`.",

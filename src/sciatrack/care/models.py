@@ -37,6 +37,8 @@ from .safety_models import (
 if TYPE_CHECKING:
     from sciatrack.accounts.models import Patient
 
+SESSION_KIND_CHOICES = [(kind.value, kind.value.capitalize()) for kind in domain_log.SessionKind]
+
 __all__ = [
     "Clearance",
     "DiaryEntry",
@@ -244,6 +246,10 @@ class SessionLog(models.Model):
     exercises = models.JSONField()
     ended_early = models.BooleanField(default=False)
     end_reason = models.CharField(max_length=500, blank=True)
+    # A full session, or a short one for a bad day (sciatrack.domain.sessions.SHORT); both count as a session.
+    kind = models.CharField(
+        max_length=10, choices=SESSION_KIND_CHOICES, default=domain_log.SessionKind.FULL.value
+    )
     # Some exercise spread the symptoms or a danger sign appeared: a clinician should look. Indexed only
     # where true (see Meta), so that the usual session, with nothing to review, adds no index entry.
     needs_review = models.BooleanField(default=False)
@@ -287,6 +293,7 @@ class SessionLog(models.Model):
             exercises=domain_log.session_log_to_json(log)["exercises"],
             ended_early=log.ended_early,
             end_reason=log.end_reason,
+            kind=log.kind.value,
             needs_review=log.red_flag or any(item.needs_review for item in log.exercises),
         )
 
@@ -303,9 +310,19 @@ class SessionLog(models.Model):
                 "pain_after": self.pain_after,
                 "ended_early": self.ended_early,
                 "end_reason": self.end_reason,
+                "kind": self.kind,
                 "exercises": self.exercises,
             }
         )
+
+    @property
+    def is_short(self) -> bool:
+        return self.kind == domain_log.SessionKind.SHORT.value
+
+    @property
+    def exercises_done(self) -> int:
+        """How many of the session's exercises were done in full (not skipped, stopped or not reached)."""
+        return sum(item.get("status") == domain_log.ExerciseStatus.DONE.value for item in self.exercises)
 
 
 class DiaryEntry(models.Model):

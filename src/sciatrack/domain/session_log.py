@@ -6,6 +6,10 @@ worse (peripheralising) stops that exercise, which stays out of the program unti
 or a new full check a week later allows it (:mod:`.stops`); a danger sign ends the session, and each
 danger sign is then asked so the whole tier table can say where to go.
 
+A log says which session was played (:class:`SessionKind`: the full one, or the short one for a bad
+day) and how much of it was done: each exercise's status, and whether the session ended early. A short
+session and one ended early are each a session, like a full one.
+
 :func:`parse_session_log` checks a log as sent by the browser or the terminal guide and raises
 :class:`SessionLogError` listing every problem, each naming its field and what is allowed.
 """
@@ -36,6 +40,13 @@ class Action(StrEnum):
     CONTINUE = "continue"
     STOP_EXERCISE = "stop_exercise"
     END_SESSION = "end_session"
+
+
+class SessionKind(StrEnum):
+    """Which session was played (:mod:`.sessions`); both count toward the week's sessions."""
+
+    FULL = "full"
+    SHORT = "short"  # one round of each exercise at the lower dose, for a bad day
 
 
 class ExerciseStatus(StrEnum):
@@ -99,6 +110,7 @@ class SessionLog:
     exercises: tuple[LoggedExercise, ...]
     ended_early: bool
     end_reason: str
+    kind: SessionKind = SessionKind.FULL
 
     @property
     def red_flag(self) -> bool:
@@ -129,6 +141,7 @@ LOG_KEYS = (
     "exercises",
     "ended_early",
     "end_reason",
+    "kind",
 )
 EXERCISE_KEYS = ("id", "status", "reps_done", "holds_done", "seconds", "symptoms", "stop_reason")
 # The bounds a log's numbers and words must keep; the API's documented schema is built from these too.
@@ -139,6 +152,7 @@ MAX_TEXT_LENGTH = 500
 SHOWN_KEY_MAX = 60
 OPTIONAL = {
     "pain_after",
+    "kind",
     "ended_early",
     "end_reason",
     "reps_done",
@@ -279,6 +293,7 @@ def parse_session_log(data: object, now: datetime | None = None) -> SessionLog:
     if not isinstance(ended_early, bool):
         check.fail("ended_early", "must be true or false")
     end_reason = check.text(body.get("end_reason", ""), "end_reason")
+    kind = check.choice(body.get("kind", SessionKind.FULL.value), "kind", tuple(SessionKind))
     raw = body.get("exercises")
     exercises: list[LoggedExercise] = []
     if not isinstance(raw, list) or not raw or len(raw) > len(EXERCISE_IDS):
@@ -296,9 +311,17 @@ def parse_session_log(data: object, now: datetime | None = None) -> SessionLog:
         raise SessionLogError(check.problems)
     # No problems means every reader returned a value; the asserts say so to the type checker.
     assert key is not None and started is not None and finished is not None
-    assert pain_before is not None and end_reason is not None
+    assert pain_before is not None and end_reason is not None and kind is not None
     return SessionLog(
-        key, started, finished, pain_before, pain_after, tuple(exercises), bool(ended_early), end_reason
+        key,
+        started,
+        finished,
+        pain_before,
+        pain_after,
+        tuple(exercises),
+        bool(ended_early),
+        end_reason,
+        SessionKind(kind),
     )
 
 
@@ -312,6 +335,7 @@ def session_log_to_json(log: SessionLog) -> dict[str, Any]:
         "pain_after": log.pain_after,
         "ended_early": log.ended_early,
         "end_reason": log.end_reason,
+        "kind": log.kind.value,
         "exercises": [
             {
                 "id": item.exercise_id,

@@ -21,12 +21,12 @@ from sciatrack.check.presentation import result_context
 from sciatrack.content.loader import load_exercises
 from sciatrack.content.version import content_version
 from sciatrack.domain.clearance import ClearedBy, who_may_clear
-from sciatrack.domain.session_log import RESPONSES, SYMPTOM_CHOICES
-from sciatrack.domain.sessions import plan_session, step_to_json
+from sciatrack.domain.sessions import SHORT_SESSION_RULE, player_doses, session_minutes, what_you_need
 from sciatrack.domain.stops import STOP_RULE
 from sciatrack.lib.page_cache import kept_page
 
 from . import programs
+from .session_data import as_script, session_data
 
 OWN_CLEARANCE_LABELS = {
     "confirm": "A doctor checked me",
@@ -95,6 +95,7 @@ def program_page(request: HttpRequest) -> HttpResponse:
         )
         if csrf_token is not None:
             context["csrf_token"] = csrf_token
+            context["messages"] = ()  # a kept page holds no one-off message; the next page shows it
         return render_to_string("care/program.html", context, request)
 
     if found.record is None or patient is None:
@@ -158,6 +159,9 @@ def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
 
 
 def session_page(request: HttpRequest) -> HttpResponse:
+    """The guided session: before it starts, what you need, how long it takes (full or short) and the
+    exercises; then the player, which lays out the steps itself from each exercise's coached numbers
+    (:func:`sciatrack.domain.sessions.player_plan`), so the page stays small."""
     found = programs.current(request)
     context: dict[str, Any] = {"page_title": "Guided session"}
     program = found.program
@@ -165,30 +169,22 @@ def session_page(request: HttpRequest) -> HttpResponse:
         context.update(_no_program_context(found))
         return render(request, "care/session.html", context)
     library = load_exercises()
-    plan = plan_session(program) if program.exercises else None
+    signed_in = checking.patient_of(request) is not None
     context.update(
         program=program,
         stopped_names=[item.name for item in program.left_out if item.rule == STOP_RULE],
-        signed_in=checking.patient_of(request) is not None,
-        session_data={
-            "steps": [step_to_json(step) for step in plan.steps] if plan else [],
-            "exercises": {
-                exercise.id: {
-                    "name": exercise.name,
-                    "dosage": exercise.dosage_text,
-                    "start": library[exercise.id].start_position,
-                    "steps": list(library[exercise.id].steps),
-                }
-                for exercise in program.exercises
-            },
-            "choices": [{"value": key.value, "label": label} for key, label in SYMPTOM_CHOICES.items()],
-            "responses": {
-                key.value: {"action": response.action.value, "message": response.message}
-                for key, response in RESPONSES.items()
-            },
-            "program": str(found.record.uuid) if found.record else None,
-            "emergency_number": settings.SCIATRACK_EMERGENCY_NUMBER,
-            "save": checking.patient_of(request) is not None,
-        },
+        signed_in=signed_in,
+        emergency_number=settings.SCIATRACK_EMERGENCY_NUMBER,
+        short_rule=SHORT_SESSION_RULE,
     )
+    if program.exercises:
+        doses = {exercise.id: player_doses(exercise) for exercise in program.exercises}
+        data = session_data(program, library, str(found.record.uuid) if found.record else None, signed_in)
+        context.update(
+            minutes=session_minutes(program),
+            needs=what_you_need(library[exercise.id] for exercise in program.exercises),
+            entries=[(exercise, doses[exercise.id]) for exercise in program.exercises],
+            session_data=data,
+            session_json=as_script(data),
+        )
     return render(request, "care/session.html", context)

@@ -69,6 +69,10 @@ class RegistryWeek(models.Model):
     case = models.ForeignKey(RegistryCase, on_delete=models.CASCADE, related_name="weeks")
     week = models.SmallIntegerField()  # 0 is the week starting on the first check
     sessions_done = models.SmallIntegerField(default=0)
+    # Of the sessions done: how many were short ones (a bad day's), and how many were ended early. Both
+    # still count in sessions_done. Kept by the database too, for the bulk writes that leave them out.
+    short_sessions = models.SmallIntegerField(default=0, db_default=0)
+    ended_early_sessions = models.SmallIntegerField(default=0, db_default=0)
     diary_days = models.SmallIntegerField(default=0)
     mean_leg_pain = models.FloatField(null=True, blank=True)
 

@@ -15,7 +15,8 @@ free text, only ``source_patient`` (the patient's public uuid) to find it again.
 - Every later check is a follow-up, on the day counted from the baseline's local date.
 - Session logs and diary entries are summed per week since enrolment (week 0 starts on the baseline's
   date); only weeks with a session or a diary entry get a row, and anything dated before the baseline
-  is left out.
+  is left out. A short session (a bad day's) and one ended early count as a session done; the week also
+  says how many of its sessions were short and how many ended early.
 
 :func:`sync_patient` is idempotent: it replaces the case's follow-ups and weeks with what the care
 records say now, then recomputes the case's summary rows, all in one transaction.
@@ -39,6 +40,7 @@ from sciatrack.care.models import Program as ProgramRecord
 from sciatrack.content.registry_schema import RegistryContent, load_registry_content
 from sciatrack.domain.outcomes import prescribed_sessions_per_week
 from sciatrack.domain.registry_outcomes import DAYS_PER_WEEK, age_band, program_mask
+from sciatrack.domain.session_log import SessionKind
 from sciatrack.progress.history import assessment_of
 
 from .models import RegistryCase, RegistryFollowUp, RegistryWeek
@@ -68,6 +70,20 @@ def weekly_activity(
         (week, found.sessions_done, len(found.leg_pain), fmean(found.leg_pain) if found.leg_pain else None)
         for week, found in sorted(weeks.items())
     ]
+
+
+def weekly_session_kinds(
+    enrolled_on: date, sessions: Iterable[tuple[date, bool, bool]]
+) -> dict[int, tuple[int, int]]:
+    """``{week: (short sessions, sessions ended early)}`` from ``(day, short, ended early)`` per session,
+    for the weeks :func:`weekly_activity` counts; days before ``enrolled_on`` are left out."""
+    weeks: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for day, short, ended_early in sessions:
+        if day >= enrolled_on:
+            counts = weeks[(day - enrolled_on).days // DAYS_PER_WEEK]
+            counts[0] += short
+            counts[1] += ended_early
+    return {week: (short, early) for week, (short, early) in weeks.items()}
 
 
 def _whole(value: float | None) -> int | None:
@@ -149,16 +165,25 @@ def sync_patient(patient: Patient, *, refresh: bool = True) -> RegistryCase | No
             )
             for follow_up in follow_ups
         )
-        session_days = [
-            timezone.localdate(started)
-            for started in SessionLog.objects.filter(patient_id=patient.pk).values_list(
-                "started_at", flat=True
+        sessions = [
+            (timezone.localdate(started), kind == SessionKind.SHORT.value, ended_early)
+            for started, kind, ended_early in SessionLog.objects.filter(patient_id=patient.pk).values_list(
+                "started_at", "kind", "ended_early"
             )
         ]
         diary = DiaryEntry.objects.filter(patient_id=patient.pk).values_list("day", "leg_pain")
+        kinds = weekly_session_kinds(enrolled_on, sessions)
         RegistryWeek.objects.bulk_create(
-            RegistryWeek(case=case, week=week, sessions_done=done, diary_days=days, mean_leg_pain=leg)
-            for week, done, days, leg in weekly_activity(enrolled_on, session_days, diary)
+            RegistryWeek(
+                case=case,
+                week=week,
+                sessions_done=done,
+                short_sessions=kinds.get(week, (0, 0))[0],
+                ended_early_sessions=kinds.get(week, (0, 0))[1],
+                diary_days=days,
+                mean_leg_pain=leg,
+            )
+            for week, done, days, leg in weekly_activity(enrolled_on, (day for day, _, _ in sessions), diary)
         )
         if refresh:
             refresh_cases([case.pk])

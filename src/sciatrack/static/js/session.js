@@ -1,25 +1,35 @@
-// The guided session: plays the server's plan step by step with timers, speech and a rep counter.
-// Everything runs in the browser once loaded (no request per tick); the log is sent once at the end
-// with an idempotency key, so a retried send is stored only once.
+// The guided session: lays out the steps of a full or a short session (session-plan.js), then plays
+// them with timers, speech and a rep counter. Everything runs in the browser once loaded (no request per
+// tick); the log is sent once at the end with an idempotency key, so a retried send is stored only once.
+// A session left part way is kept in this browser and offered for saving on the next visit.
 (function () {
   "use strict";
   var dataNode = document.getElementById("session-data");
   if (!dataNode) return;
   var data = JSON.parse(dataNode.textContent);
   var root = document.querySelector(".session");
-  var steps = data.steps;
+  var ids = Object.keys(data.exercises);
   var TICK_MS = 200;
+  var KEPT = "sciatrack-session-under-way";
+  var NOT_REACHED = "Not reached: the session ended before it.";
+  var ENDED_DURING = "The session was ended during this exercise.";
+  var steps = [];
 
   function $(selector) { return root.querySelector(selector); }
   function field(name) { return $("[data-field='" + name + "']"); }
   function action(name) { return $("[data-action='" + name + "']"); }
 
+  var plan = window.SciatrackPlan;
+  var fill = plan.fill;
+  function doseOf(id, kind) { return plan.dose(data, id, kind); }
+  function timeline(kind) { return plan.timeline(data, kind); }
+
   var state = {
-    index: -1, endsAt: 0, remaining: 0, paused: false, timer: null,
+    index: -1, endsAt: 0, remaining: 0, paused: false, timer: null, kind: "full",
     painBefore: null, painAfter: null, startedAt: null, endedEarly: false, endReason: "", noDanger: false,
-    muted: localStorage.getItem("sciatrack-muted") === "1", wakeLock: null,
+    muted: localStorage.getItem("sciatrack-muted") === "1", wakeLock: null, finished: false,
     key: (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : fallbackUuid(),
-    log: {}, order: [], continueTo: null
+    log: {}, order: [], continueTo: null, shownExercise: null
   };
 
   function fallbackUuid() {
@@ -28,10 +38,13 @@
     });
   }
 
+  function underWay() { return state.startedAt !== null && !state.finished; }
+
   function show(name) {
     root.querySelectorAll(".session-screen").forEach(function (screen) {
       screen.hidden = screen.getAttribute("data-screen") !== name;
     });
+    field("end-bar").hidden = !(underWay() && (name === "player" || name === "question" || name === "feedback"));
     var heading = $("[data-screen='" + name + "'] h1");
     if (heading && name !== "before" && name !== "player") heading.focus();
   }
@@ -51,7 +64,8 @@
     }).catch(function () { note.textContent = "Keep your screen on: it may dim during the session."; });
   }
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible" && state.startedAt && !state.finished) keepAwake();
+    if (document.visibilityState === "visible" && underWay()) keepAwake();
+    if (document.visibilityState === "hidden") keep();
   });
 
   function entry(id) {
@@ -76,15 +90,106 @@
     }
   }
 
+  // Keeping a session under way in this browser --------------------------------------------------------
+
+  // What was done so far, in order; the exercise under way (begun, its question not reached) is skipped
+  // with what was done of it.
+  function soFar() {
+    var step = steps[state.index];
+    var current = step && step.exercise && step.kind !== "check" ? step.exercise : null;
+    return state.order.map(function (id) {
+      var item = Object.assign({}, state.log[id]);
+      if (id === current) { item.status = "skipped"; item.stop_reason = ENDED_DURING; }
+      return item;
+    });
+  }
+
+  function keep() {
+    if (!underWay() || !data.save) return;
+    try {
+      localStorage.setItem(KEPT, JSON.stringify({
+        program: data.program, kind: state.kind, key: state.key, started_at: state.startedAt,
+        left_at: new Date().toISOString(), pain_before: state.painBefore, log: soFar()
+      }));
+    } catch (error) { /* private mode or a full store: the warning on leaving still stands */ }
+  }
+  function forget() { try { localStorage.removeItem(KEPT); } catch (error) { /* nothing kept */ } }
+  function kept() {
+    try {
+      var found = JSON.parse(localStorage.getItem(KEPT) || "null");
+      return found && found.program === data.program ? found : null;
+    } catch (error) { return null; }
+  }
+  window.addEventListener("pagehide", keep);
+  window.addEventListener("beforeunload", function (event) {
+    if (!underWay()) return;
+    keep();
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
   // Playing the plan ---------------------------------------------------------------------------------
 
+  function nextExercise(from) {
+    for (var i = from; i < steps.length; i++) if (steps[i].exercise) return steps[i].exercise;
+    return null;
+  }
+
+  function image(src, alt, className) {
+    var img = document.createElement("img");
+    img.src = src; img.alt = alt; img.className = className;
+    img.width = data.figure_size[0]; img.height = data.figure_size[1];
+    img.decoding = "async";
+    return img;
+  }
+
+  // The moving drawing's text alternative: made by the one pattern from the start position and a step's
+  // words when the server found one that fits every exercise, else sent whole.
+  function loopAlt(exercise) {
+    if (!data.figure_alt) return exercise.figure_alt;
+    var at = exercise.figure_alt_at;
+    return fill(data.figure_alt, { name: exercise.name, start: exercise.start.slice(0, at[0]), then: exercise.steps[at[1] - 1] });
+  }
+
+  // The exercise's drawing, start position and numbered steps, each with its drawing: shown from the
+  // "get ready" or the rest before it until its question, so there is time to read them and to fetch
+  // what it needs.
+  function showExercise(id) {
+    if (state.shownExercise === id) return;
+    state.shownExercise = id;
+    var exercise = data.exercises[id];
+    var figure = field("figure"), list = field("steps");
+    var drawn = Boolean(data.figure_url);
+    figure.textContent = ""; list.textContent = "";
+    if (drawn) figure.appendChild(image(fill(data.figure_url, { id: id }), loopAlt(exercise), "session-player__image"));
+    field("start").textContent = exercise.start;
+    exercise.steps.forEach(function (words, index) {
+      var item = document.createElement("li");
+      if (drawn) {
+        // Each text alternative is made from the step's own words by one pattern, when one fits them all.
+        var alt = data.step_alt ? fill(data.step_alt, { n: index + 1, name: exercise.name }) + words : exercise.step_alts[index];
+        item.appendChild(image(fill(data.step_figure_url, { id: id, n: index + 1 }), alt, "session-steps__image"));
+      }
+      var text = document.createElement("span");
+      text.textContent = words;
+      item.appendChild(text);
+      list.appendChild(item);
+    });
+  }
+
   function render(step) {
-    var exercise = step.exercise ? data.exercises[step.exercise] : null;
-    field("exercise").textContent = exercise ? exercise.name : "Today's session";
+    var id = step.exercise || nextExercise(state.index);
+    var exercise = id ? data.exercises[id] : null;
+    var ahead = !step.exercise && exercise;
+    if (id) showExercise(id);
+    field("exercise").textContent = exercise ? (ahead ? "Next: " + exercise.name : exercise.name) : "Today's session";
     field("title").textContent = step.title;
     field("rep").textContent = step.rep ? "Rep " + step.rep + " of " + step.reps + (step.side ? ", " + step.side + " leg" : "") : (step.side ? step.side + " leg" : "");
-    field("how").textContent = step.kind === "position" && exercise ? exercise.start : (exercise ? exercise.dosage : "");
+    var how = exercise ? doseOf(id, state.kind).text : "";
+    if (exercise && (ahead || step.kind === "position") && exercise.needs.length) how = "You need: " + exercise.needs.join(", ") + ". " + how;
+    field("how").textContent = how;
     field("bar").style.width = Math.round(100 * state.index / steps.length) + "%";
+    field("announce").textContent = step.title + (ahead ? ". Next: " + exercise.name : "") + ". " + step.seconds + " seconds.";
     root.setAttribute("data-kind", step.kind);
   }
 
@@ -109,7 +214,7 @@
     clearInterval(state.timer);
     state.index = index;
     var step = steps[index];
-    if (!step || step.kind === "done") { askPainAfter(); return; }
+    if (!step || step.kind === "done") { askPainAfter(false); return; }
     if (step.kind === "check") { ask(step); return; }
     show("player");
     render(step);
@@ -127,6 +232,11 @@
       if (steps[i].exercise !== current || steps[i].kind === "check") return i;
     }
     return steps.length - 1;
+  }
+
+  function resume() {
+    state.paused = false;
+    action("pause").textContent = "Pause";
   }
 
   // The symptom question -----------------------------------------------------------------------------
@@ -147,6 +257,7 @@
     });
     show("question");
     speak(step.cue);
+    keep();
   }
 
   function answer(step, value) {
@@ -175,12 +286,39 @@
     speak(response.message);
   }
 
-  // Start, finish and the log ------------------------------------------------------------------------
+  // Ending, finishing and the log ----------------------------------------------------------------------
 
-  function askPainAfter() {
+  function doneCount(exercises) {
+    return exercises.filter(function (item) { return item.status === "done"; }).length;
+  }
+
+  // Every exercise of the program, in order: those not begun are logged as skipped, "not reached".
+  function allExercises(logged) {
+    var byId = {};
+    logged.forEach(function (item) { byId[item.id] = item; });
+    return ids.map(function (id) {
+      return byId[id] || { id: id, status: "skipped", reps_done: 0, holds_done: 0, seconds: 0, symptoms: null, stop_reason: NOT_REACHED };
+    });
+  }
+
+  function askPainAfter(early) {
     clearInterval(state.timer);
+    state.atSave = true;
+    field("after-title").textContent = early ? "Save what you did" : "Well done";
+    var done = doneCount(state.order.map(function (id) { return state.log[id]; }));
+    field("done-so-far").textContent = early ? "You did " + done + " of " + ids.length + " exercises. That still counts as a session." : "";
     show("after");
-    speak("That is the end of today's session. Well done.");
+    speak(early ? "Session ended. Well done for what you did." : "That is the end of today's session. Well done.");
+  }
+
+  // End session: straight to the save screen. The exercise under way is skipped with what was done of it.
+  function endSession() {
+    soFar().forEach(function (item) { state.log[item.id] = item; });
+    var done = doneCount(soFar());
+    state.endedEarly = true;
+    state.endReason = "Ended by the person after " + done + " of " + ids.length + " exercises.";
+    resume();
+    askPainAfter(true);
   }
 
   function goToDangerQuestions() {
@@ -190,28 +328,32 @@
   function finish(then) {
     clearInterval(state.timer);
     state.finished = true;
+    field("end-bar").hidden = true;
     if (state.wakeLock) { state.wakeLock.release().catch(function () {}); state.wakeLock = null; }
-    var exercises = state.order.map(function (id) { return state.log[id]; });
-    var done = exercises.filter(function (item) { return item.status === "done"; }).length;
-    field("summary").textContent = done + " of " + Object.keys(data.exercises).length + " exercises done" +
+    var exercises = allExercises(state.order.map(function (id) { return state.log[id]; }));
+    field("summary").textContent = doneCount(exercises) + " of " + ids.length + " exercises done" +
+      (state.kind === "short" ? " in a short session" : "") +
       (state.painAfter === null ? "." : "; leg pain " + state.painBefore + " before, " + state.painAfter + " after.");
-    if (!state.endedEarly) show("done");
+    if (!state.endedEarly || state.atSave) show("done");
     send({
       idempotency_key: state.key,
       started_at: state.startedAt,
       finished_at: new Date().toISOString(),
       pain_before: state.painBefore,
       pain_after: state.painAfter,
-      exercises: exercises.length ? exercises : [{ id: steps[1].exercise, status: "skipped" }],
+      kind: state.kind,
+      exercises: exercises,
       ended_early: state.endedEarly,
       end_reason: state.endReason
     }, 0, typeof then === "function" ? then : function () {});
   }
 
-  // ``then`` runs once the log is stored, or once sending has given up: never before.
+  // ``then`` runs once the log is stored, or once sending has given up: never before. A log not stored
+  // for want of a connection stays kept in the browser, to be offered again.
   function send(log, attempt, then) {
     var note = field("saved");
     if (!data.save) { note.textContent = "Sign in to keep a log of your sessions."; then(); return; }
+    if (attempt === 0) keepLog(log);
     var token = root.querySelector("input[name='csrfmiddlewaretoken']").value;
     fetch("/api/sessions", {
       method: "POST",
@@ -219,14 +361,44 @@
       credentials: "same-origin",
       body: JSON.stringify(Object.assign({ program: data.program }, log))
     }).then(function (response) {
-      if (response.ok) { note.textContent = "Saved to your log."; then(); return; }
-      return response.json().then(function (body) { note.textContent = "Not saved: " + (body.detail || response.status); then(); });
+      if (response.ok) { forget(); note.textContent = "Saved to your log."; then(); return; }
+      // A log refused for what it holds is dropped; one refused for who sent it, or by a server in
+      // trouble, is kept to be offered again.
+      if (response.status < 500 && response.status !== 401 && response.status !== 403) forget();
+      return response.json().catch(function () { return {}; }).then(function (body) { note.textContent = "Not saved: " + (body.detail || response.status); then(); });
     }).catch(function () {
       // The same key is sent again, so a send that did arrive is not stored twice.
       if (attempt < 3) { note.textContent = "Saving…"; setTimeout(function () { send(log, attempt + 1, then); }, 2000 * (attempt + 1)); }
-      else { note.textContent = "Not saved: no connection."; then(); }
+      else { note.textContent = "Not saved: no connection. It is kept here to save next time."; then(); }
     });
   }
+  function keepLog(log) {
+    try { localStorage.setItem(KEPT, JSON.stringify({ program: data.program, whole: log })); } catch (error) { /* as keep() */ }
+  }
+
+  // A session left part way (the page closed, the phone died) or not sent for want of a connection:
+  // offered for saving, the first as ended early.
+  function offerLeftBehind() {
+    var found = kept();
+    if (!found) return;
+    var log = found.whole || {
+      idempotency_key: found.key, started_at: found.started_at, finished_at: found.left_at,
+      pain_before: found.pain_before, pain_after: null, kind: found.kind, exercises: allExercises(found.log),
+      ended_early: true, end_reason: "The page was left before the end of the session."
+    };
+    var box = field("left-behind");
+    field("left-behind-words").textContent = "Your session of " +
+      new Date(log.started_at).toLocaleString([], { weekday: "long", hour: "numeric", minute: "2-digit" }) +
+      " is not saved yet. You did " + doneCount(log.exercises) + " of " + log.exercises.length + " exercises.";
+    box.hidden = false;
+    action("save-left").addEventListener("click", function () {
+      box.hidden = true;
+      send(log, 1, function () {});
+    });
+    action("drop-left").addEventListener("click", function () { forget(); box.hidden = true; });
+  }
+
+  // Before the start -------------------------------------------------------------------------------------
 
   // The session starts once the pain is rated and "none of these now" is tapped (spec section 3).
   function readyToBegin() {
@@ -234,6 +406,14 @@
     action("begin").disabled = !ready;
     $("[data-hint]").hidden = ready;
   }
+  root.querySelectorAll("input[name='session-kind']").forEach(function (input) {
+    input.addEventListener("change", function () {
+      state.kind = input.value;
+      root.querySelectorAll("[data-dose]").forEach(function (node) {
+        node.hidden = node.getAttribute("data-dose") !== state.kind;
+      });
+    });
+  });
   painScale("before", function (value) { state.painBefore = value; readyToBegin(); });
   action("no-danger").addEventListener("click", function (event) {
     state.noDanger = true;
@@ -243,7 +423,7 @@
   });
   action("something-wrong").addEventListener("click", function (event) {
     // A session under way is logged as ended early before the danger signs are asked.
-    if (!state.startedAt || state.finished) return;
+    if (!underWay()) return;
     event.preventDefault();
     var step = steps[state.index];
     if (step && step.exercise) { var logged = entry(step.exercise); logged.status = "stopped"; logged.stop_reason = "Something felt wrong."; }
@@ -254,7 +434,11 @@
   painScale("after", function (value) { state.painAfter = value; action("finish").disabled = false; });
 
   action("begin").addEventListener("click", function () {
+    var chosen = root.querySelector("input[name='session-kind']:checked");
+    state.kind = chosen ? chosen.value : "full";
+    steps = timeline(state.kind);
     state.startedAt = new Date().toISOString();
+    field("left-behind").hidden = true;
     keepAwake();
     go(0);
   });
@@ -270,6 +454,7 @@
       state.remaining = Math.max(0, state.endsAt - Date.now());
       button.textContent = "Resume";
       field("title").textContent = "Paused";
+      field("announce").textContent = "Paused.";
     }
   });
   action("skip").addEventListener("click", function () {
@@ -280,15 +465,16 @@
     var index = nextExerciseIndex(state.index);
     // Skipping leaves out the symptom question too: nothing was done to ask about.
     if (steps[index].kind === "check") index += 1;
-    state.paused = false; action("pause").textContent = "Pause";
+    resume();
     go(index);
   });
   action("stop-exercise").addEventListener("click", function () {
     var step = steps[state.index];
     if (!step || !step.exercise) return;
-    state.paused = false; action("pause").textContent = "Pause";
+    resume();
     go(nextExerciseIndex(state.index));
   });
+  action("end").addEventListener("click", endSession);
   action("continue").addEventListener("click", function () { go(state.continueTo); });
   action("finish").addEventListener("click", function () { finish(); });
   var mute = action("mute");
@@ -303,5 +489,6 @@
     showMute();
   });
   showMute();
+  offerLeftBehind();
   show("before");
 })();
