@@ -1,4 +1,4 @@
-"""``sciatrack reminders``: calendar reminders (.ics) for each exercise of the take-home program.
+"""``sciatrack reminders``: one or two daily calendar reminders (.ics) for the take-home program.
 
 Like ``sciatrack handout``: ``--out`` and the reminder settings are checked before any work, nothing is
 written when the triage rules out exercise, and the file is written whole or not at all.
@@ -29,13 +29,13 @@ if TYPE_CHECKING:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write calendar reminders (.ics) for each exercise of the home program."""
+    """Write one or two daily calendar reminders (.ics) for the home program."""
     from sciatrack.outputs.reminders import ReminderError, build_reminders, check_tz, parse_settings
 
     problem = out_problem(args.out, (".ics",))
     if problem is not None:
         return nothing_written("reminders", problem)
-    wake, sleep, days, problems = parse_settings(args.wake, args.sleep, args.days)
+    times, days, problems = parse_settings(args.first, args.second, args.days)
     try:
         start = date.fromisoformat(args.start) if args.start else date.today()
     except ValueError:
@@ -55,13 +55,13 @@ def run(args: argparse.Namespace) -> int:
     if program is None:
         return no_program_written(result, "reminders")
     try:
-        calendar = build_reminders(program, wake, sleep, start, days, args.tz)
+        calendar = build_reminders(program, times, start, days, args.tz)
     except ReminderError as failure:
         return nothing_written("reminders", f"--{failure.field}: {failure.message}")
     problem = write_whole(args.out, calendar)
     if problem is not None:
         return nothing_written("reminders", problem)
-    print(f"Wrote reminders for {len(program.exercises)} exercises over {days} days to {args.out}")
+    print(f"Wrote {len(times)} daily reminders for {days} days to {args.out}")
     return EXIT_OK
 
 
@@ -69,9 +69,11 @@ def add_to(commands: Commands) -> None:
     reminders = add_command(commands, "reminders", run)
     reminders.add_argument("--answers", required=True, metavar="FILE", help=ANSWERS_HELP)
     reminders.add_argument("--out", required=True, metavar="FILE", help="where to write the .ics file")
-    reminders.add_argument("--wake", required=True, metavar="HH:MM", help="when you usually get up")
-    reminders.add_argument("--sleep", required=True, metavar="HH:MM", help="when you usually go to bed")
-    reminders.add_argument("--days", default="28", metavar="N", help="how many days, 1 to 366 (default 28)")
+    reminders.add_argument("--first", required=True, metavar="HH:MM", help="the time of the daily reminder")
+    reminders.add_argument("--second", metavar="HH:MM", help="the time of a second daily reminder (optional)")
+    reminders.add_argument(
+        "--days", metavar="N", help="how many days, 1 to 366 (default: 12 weeks, to the last follow-up check)"
+    )
     reminders.add_argument("--start", metavar="YYYY-MM-DD", help="first day (default: today)")
     reminders.add_argument(
         "--tz", metavar="NAME", help="time zone, e.g. Europe/Berlin (default: your device's local time)"
