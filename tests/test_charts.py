@@ -140,23 +140,24 @@ def test_it_says_no_data_yet_for_empty_input(chart: Chart) -> None:
 
 
 def test_it_draws_a_bar_per_recorded_measure_score_and_says_which_way_is_better() -> None:
-    points = [("Baseline", 14.0), ("2 weeks", 11), ("6 weeks", None), ("12 weeks", 6)]
-    chart = charts.measure_chart("SBI", points, 24, "sbi2")
+    points = [("First check", 14.0), ("2 weeks", 11), ("6 weeks", None), ("12 weeks", 6)]
+    chart = charts.measure_chart("Sciatica bother score", points, 24, "sbi2")
     assert len(bar_rects(parse(chart), 0)) == 3
     assert chart.description == (
-        "SBI score fell from 14 at baseline to 6 at 12 weeks. Lower is better; the scale runs 0 to 24."
+        "Sciatica bother score fell from 14 at the first check to 6 at 12 weeks. "
+        "Lower is better; the scale runs 0 to 24."
     )
     assert chart.table.rows == [
-        ["Baseline", "14"],
+        ["First check", "14"],
         ["2 weeks", "11"],
         ["6 weeks", "Not recorded"],
         ["12 weeks", "6"],
     ]
     psfs = charts.measure_chart(
-        "PSFS", [("Baseline", 3), ("2 weeks", 5.5)], 10, "psfs", higher_is_better=True
+        "Activity score", [("First check", 3), ("2 weeks", 5.5)], 10, "psfs", higher_is_better=True
     )
     assert psfs.description.startswith(
-        "PSFS score rose from 3 at baseline to 5.5 at 2 weeks. Higher is better"
+        "Activity score rose from 3 at the first check to 5.5 at 2 weeks. Higher is better"
     )
 
 
@@ -183,6 +184,60 @@ def test_it_compares_sessions_done_with_prescribed_per_week() -> None:
     )
     assert chart.table.headers == ["Week starting", "Done", "Prescribed"]
     assert chart.table.rows == [["1 May", "2", "3"], ["8 May", "3", "3"], ["15 May", "0", "4"]]
+
+
+def svg_text(chart: Chart) -> str:
+    """Every word the chart shows or says: its SVG text, title and description, and its table."""
+    table = [chart.table.caption, *chart.table.headers, *(cell for row in chart.table.rows for cell in row)]
+    return " ".join([*parse(chart).itertext(), chart.title, chart.description, *table])
+
+
+def y_axis_labels(chart: Chart) -> list[str]:
+    return [
+        text.text or ""
+        for group in parse(chart).iter(f"{NS}g")
+        if {"axis", "y"} <= set(group.get("class", "").split())
+        for text in group.iter(f"{NS}text")
+    ]
+
+
+@pytest.mark.parametrize(
+    "label", ["Sciatica bother score", "Pain and daily-life score (PEG)", "Activity score"]
+)
+def test_it_never_says_score_twice(label: str) -> None:
+    recorded = charts.measure_chart(label, [("First check", 14), ("2 weeks", 11)], 24, "m1")
+    empty = charts.measure_chart(label, [("First check", None)], 24, "m2")
+    for chart in (recorded, empty):
+        words = svg_text(chart).lower().replace("(peg)", "").split()
+        assert ["score", "score"] not in [words[i : i + 2] for i in range(len(words) - 1)], svg_text(chart)
+        assert "score scores" not in svg_text(chart).lower()
+    assert recorded.description.startswith(f"{label} fell from 14 at the first check to 11 at 2 weeks.")
+    assert recorded.table.caption == f"{label} (0 to 24)"
+
+
+@pytest.mark.parametrize(
+    ("done", "prescribed", "labels"),
+    [
+        ([0], [1], ["0", "1"]),
+        ([1, 2], [2, 2], ["0", "1", "2"]),
+        ([0, 0], [0, 0], ["0", "1"]),
+        ([5], [7], ["0", "2", "4", "6", "8"]),
+        ([3, 14], [14, 14], ["0", "5", "10", "15"]),
+    ],
+)
+def test_it_counts_sessions_on_the_axis_in_whole_sessions(
+    done: list[int], prescribed: list[int], labels: list[str]
+) -> None:
+    weeks = [D0 + timedelta(7 * i) for i in range(len(done))]
+    chart = charts.adherence_chart(weeks, done, prescribed, "whole")
+    assert y_axis_labels(chart) == labels
+
+
+def test_it_makes_whole_number_axes_with_few_labels() -> None:
+    for top in range(500):
+        axis = charts.whole_number_axis(top)
+        assert axis[0] == 0 and axis[-1] >= max(top, 1) and len(axis) <= 7
+        assert all(isinstance(n, int) for n in axis)
 
 
 def test_it_keeps_a_90_day_chart_small() -> None:

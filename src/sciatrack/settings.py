@@ -95,7 +95,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files, compressed ahead by collectstatic: WhiteNoise answers before gzip is reached.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API answers gzip-compressed for browsers that accept it: a third of the size or less.
+    # Compressing a page that holds a secret opens it to BREACH: guessing the secret from the sizes of
+    # thousands of answers that echo the attacker's guesses beside it. The secret in every form, the CSRF
+    # token, is masked anew for each answer (Django's get_token, in kept pages too: lib/page_cache), so
+    # its compressed size gives nothing away; the session cookie travels in a header, never compressed,
+    # and is SameSite=Lax, so another site cannot have a signed-in browser fetch our pages behind the
+    # person's back to make those thousands of answers.
+    "django.middleware.gzip.GZipMiddleware",
     "sciatrack.lib.request_limits.RequestLimitsMiddleware",  # a body over its limit: 413, unread
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -223,24 +232,35 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+# Static files. `sciatrack serve` (a real server, and `make run`) serves them collected into STATIC_ROOT
+# (sciatrack.static_files), each under a name holding a hash of its content (css/site.3f2a9c0b1d4e.css),
+# compressed ahead (gzip, and Brotli with the brotli package) and kept by browsers for good ("immutable",
+# WhiteNoise's ten years): a changed file gets a new name, so no page revalidates them. It sets
+# SCIATRACK_STATIC_COLLECTED for itself; with DEBUG off the files are always collected. Everything else
+# (tests, `sciatrack manage runserver`) serves them straight from the package, with no step first and no
+# caching, so an edited file shows at once.
+STATIC_COLLECTED = not DEBUG or env_bool("SCIATRACK_STATIC_COLLECTED", False)
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # WhiteNoise's compressed, hashed storage, naming files by their hashed names with DEBUG on too.
+            "sciatrack.static_files.HashedStaticFilesStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
 # Source maps are read only by developers' tools: compressing the API docs' large ones was most of the
-# time collectstatic takes, which `sciatrack serve` runs before it starts with DEBUG off.
+# time collectstatic takes, which `sciatrack serve` runs before it starts.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
-# Serve straight from the package in development and tests, so no collectstatic step is needed.
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+WHITENOISE_AUTOREFRESH = not STATIC_COLLECTED
+# Files served at the site's root rather than under STATIC_URL: /favicon.ico, which browsers and other
+# programs ask for without being told where the icon is.
+WHITENOISE_ROOT = PACKAGE_DIR / "static_root"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 
 # "default" is Django's own default. "pages" keeps whole rendered pages (sciatrack.lib.page_cache): each

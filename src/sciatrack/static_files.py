@@ -1,12 +1,13 @@
-"""The static files a production server serves: collected before it starts, and only when they changed.
+"""The static files ``sciatrack serve`` serves: collected before it starts, and only when they changed.
 
-With ``DEBUG`` off every page names its CSS and scripts by hashed names read from a manifest
-(``staticfiles.json``, written by ``collectstatic``); without it every page answers 500. ``sciatrack
-serve`` therefore calls :func:`collect_static_files` first. Collecting compresses every file (Brotli and
-gzip), which takes several seconds of CPU, so a restart with the same files (a deploy that changed no
-file, a server restarted after a crash) uses what the last run collected: a digest of every source file
-and of the storage settings is kept beside the folder, and the collection runs again whenever it
-differs or a file the manifest names is missing.
+Served by ``sciatrack serve`` (``settings.STATIC_COLLECTED``: a real server, and ``make run``), every page
+names its CSS and scripts by hashed names read from a manifest (``staticfiles.json``, written by
+``collectstatic``), which browsers keep for good; without it every page answers 500. ``sciatrack serve``
+therefore calls :func:`collect_static_files` first. Collecting compresses every file (Brotli and gzip),
+which takes several seconds of CPU, so a restart with the same files (a deploy that changed no file, a
+server restarted after a crash) uses what the last run collected: a digest of every source file and of
+the storage settings is kept beside the folder, and the collection runs again whenever it differs or a
+file the manifest names is missing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,17 @@ import json
 import os
 import sys
 from pathlib import Path
+
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]  # untyped WhiteNoise
+    """WhiteNoise's storage (hashed names, gzip and Brotli copies), naming files by their hashed names
+    with ``DEBUG`` on too, as under ``make run``: Django's own gives the plain names then, which browsers
+    must ask about again on every page, and WhiteNoise tells them to keep only hashed names for good."""
+
+    def url(self, name: str | None, force: bool = False) -> str:
+        return str(super().url(name, force=True))
 
 
 def sources_digest() -> str:

@@ -77,6 +77,8 @@ def test_the_session_log_body_lists_every_field_with_its_type_range_and_choices(
     assert exercise["properties"]["seconds"]["maximum"] == session_log.MAX_EXERCISE_SECONDS
     assert exercise["properties"]["stop_reason"]["maxLength"] == session_log.MAX_TEXT_LENGTH
     assert fields["end_reason"]["maxLength"] == session_log.MAX_TEXT_LENGTH
+    assert fields["kind"]["enum"] == [kind.value for kind in session_log.SessionKind]
+    assert fields["kind"]["default"] == "full" and "kind" not in log["required"]
 
 
 def test_the_triage_body_describes_both_intake_versions(document: dict[str, Any]) -> None:

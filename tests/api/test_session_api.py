@@ -171,6 +171,8 @@ def test_a_body_over_the_limit_is_a_413_before_it_is_read(alice_key: str) -> Non
         ({"pain_before": 5.0}, "pain_before"),
         ({"pain_before": True}, "pain_before"),
         ({"idempotency_key": 12345}, "idempotency_key"),
+        ({"kind": "quick"}, "kind"),
+        ({"kind": None}, "kind"),
     ],
 )
 def test_a_value_no_page_could_read_back_is_a_422_and_nothing_is_stored(
@@ -180,6 +182,15 @@ def test_a_value_no_page_could_read_back_is_a_422_and_nothing_is_stored(
     assert response.status_code == 422, response.content
     assert field in {problem["field"] for problem in response.json()["problems"]}
     assert not SessionLog.objects.exists()
+
+
+def test_a_script_may_say_it_was_a_short_session_and_a_log_that_says_nothing_was_full(
+    alice_key: str, alice: Patient
+) -> None:
+    assert with_key(alice_key, a_log(kind="short")).status_code == 201
+    assert with_key(alice_key, a_log()).status_code == 201
+    kinds = SessionLog.objects.filter(patient=alice).values_list("kind", flat=True)
+    assert sorted(kinds) == ["full", "short"]
 
 
 def test_a_log_that_is_not_an_object_is_a_422(alice_key: str) -> None:

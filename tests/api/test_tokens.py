@@ -33,7 +33,7 @@ def alice_client(alice: Patient) -> Client:
 
 
 def make_key(client: Client, name: str = "laptop") -> str:
-    page = client.get("/accounts/")
+    page = client.get("/accounts/keys/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
     assert token is not None
     response = client.post("/accounts/tokens/", {"name": name, "csrfmiddlewaretoken": token.group(1)})
@@ -68,7 +68,7 @@ def test_it_shows_a_new_key_once_and_keeps_only_its_hash(alice_client: Client) -
     stored = ApiToken.objects.get()
     assert key.startswith("sct_") and len(key) > 40
     assert key not in (stored.key_hash, stored.prefix) and key.startswith(stored.prefix)
-    assert key not in alice_client.get("/accounts/").content.decode()
+    assert key not in alice_client.get("/accounts/keys/").content.decode()
 
 
 def test_it_accepts_the_key_for_the_api_without_session_or_csrf(alice_client: Client, alice: Patient) -> None:
@@ -81,7 +81,7 @@ def test_it_accepts_the_key_for_the_api_without_session_or_csrf(alice_client: Cl
 def test_it_refuses_a_wrong_or_revoked_key(alice_client: Client) -> None:
     key = make_key(alice_client)
     assert post_with_key(key[:-2] + "xx") == 401
-    page = alice_client.get("/accounts/").content.decode()
+    page = alice_client.get("/accounts/keys/").content.decode()
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert csrf is not None
     token = ApiToken.objects.get()
@@ -91,7 +91,7 @@ def test_it_refuses_a_wrong_or_revoked_key(alice_client: Client) -> None:
 
 
 def test_it_names_a_bad_key_name_and_makes_nothing(alice_client: Client) -> None:
-    page = alice_client.get("/accounts/").content.decode()
+    page = alice_client.get("/accounts/keys/").content.decode()
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert csrf is not None
     response = alice_client.post("/accounts/tokens/", {"name": " ", "csrfmiddlewaretoken": csrf.group(1)})

@@ -10,6 +10,7 @@ import pytest
 from sciatrack.domain.plain_input import EARLIEST_MOMENT, FUTURE_SLACK, LONGEST_SESSION
 from sciatrack.domain.session_log import (
     ExerciseStatus,
+    SessionKind,
     SessionLogError,
     SymptomMovement,
     parse_session_log,
@@ -152,3 +153,16 @@ def test_it_names_an_unknown_key_briefly_whatever_it_holds() -> None:
     found = problems(log(**{"k" * 5000: 1, "bad\x00": 2}))
     assert "k" * 5000 not in found and "bad\x00" not in found
     assert all(len(field) <= 60 for field in found)
+
+
+def test_a_log_says_which_session_was_played_full_unless_told() -> None:
+    assert parse_session_log(log()).kind is SessionKind.FULL
+    short = parse_session_log(log(kind="short", ended_early=True, end_reason="Ended by the person."))
+    assert short.kind is SessionKind.SHORT
+    assert session_log_to_json(short)["kind"] == "short"
+    assert parse_session_log(session_log_to_json(short)) == short
+
+
+@pytest.mark.parametrize("kind", ["quick", "", None, 1, "SHORT"])
+def test_it_names_a_kind_that_is_not_full_or_short(kind: object) -> None:
+    assert problems(log(kind=kind)) == {"kind": "must be one of full, short"}

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
+from dataclasses import asdict, replace
 
 import pytest
 from answers_factory import answers
 
+from sciatrack.content.figure_schema import Prop
 from sciatrack.content.loader import load_exercises
 from sciatrack.domain.programs import Program, build_program, program_exercise
-from sciatrack.domain.session_log import Action, SymptomMovement, respond
-from sciatrack.domain.sessions import StepKind, Timing, exercise_steps, plan_session
+from sciatrack.domain.session_log import Action, SessionKind, SymptomMovement, respond
+from sciatrack.domain.sessions import (
+    NEED_WORDS,
+    SHORT,
+    SHORT_SESSION_RULE,
+    WORDS,
+    StepKind,
+    Timing,
+    coached_dose,
+    coached_text,
+    exercise_needs,
+    exercise_steps,
+    plan_session,
+    player_doses,
+    player_plan,
+    session_minutes,
+    what_you_need,
+)
 from sciatrack.domain.vocabulary import Pattern
 
 LIBRARY = load_exercises()
@@ -97,3 +116,91 @@ def test_it_stops_an_exercise_that_spreads_symptoms_and_ends_on_a_danger_sign(
     assert response.action is action
     assert response.needs_review is review
     assert response.message
+
+
+# The short session, for a bad day ---------------------------------------------------------------------
+
+
+def whole_library() -> Program:
+    return Program(tuple(program_exercise(exercise) for exercise in LIBRARY.values()), (), Pattern.UNCLEAR)
+
+
+def test_a_short_session_is_one_round_of_each_exercise_at_the_lower_dose() -> None:
+    for exercise in whole_library().exercises:
+        dosage = exercise.dosage
+        steps = list(exercise_steps(exercise, kind=SessionKind.SHORT))
+        sides = 2 if dosage.per_side else 1
+        holds = [step for step in steps if step.kind is StepKind.HOLD]
+        moves = [step for step in steps if step.kind is StepKind.MOVE]
+        timed = sum(step.seconds for step in steps if step.kind in (StepKind.TIMED, StepKind.REPOSITION))
+        if dosage.reps is not None:
+            assert len(moves) == min(dosage.reps, SHORT.max_reps) * sides < dosage.reps * sides
+        if dosage.hold_seconds is not None:
+            assert {step.seconds for step in holds} == {dosage.hold_seconds.min}
+        else:
+            assert not holds
+        if dosage.duration_seconds is not None:
+            assert timed == min(dosage.duration_seconds.min, SHORT.max_seconds) * sides
+        assert [step.kind for step in steps].count(StepKind.CHECK) == 1
+
+
+def test_a_short_session_of_the_whole_library_takes_5_to_8_minutes_and_a_full_one_stays_as_it_was() -> None:
+    program = whole_library()
+    short, full = plan_session(program, kind=SessionKind.SHORT), plan_session(program)
+    assert 5 * 60 <= short.total_seconds <= 8 * 60
+    assert full.total_seconds == 1056  # 17.6 minutes, as before the short session came
+    assert (short.kind, full.kind) == (SessionKind.SHORT, SessionKind.FULL)
+    assert short.exercise_ids == full.exercise_ids
+    rests = {step.seconds for step in short.steps if step.kind is StepKind.REST}
+    assert rests == {SHORT.rest} and SHORT.rest < Timing().rest
+    assert session_minutes(program) == {"full": 18, "short": math.ceil(short.total_seconds / 60)}
+
+
+def test_the_short_rule_is_said_in_words_from_its_own_numbers() -> None:
+    assert f"at most {SHORT.max_reps} times" in SHORT_SESSION_RULE
+    assert "shortest hold" in SHORT_SESSION_RULE and "1 minute" in SHORT_SESSION_RULE
+    glute = program_exercise(LIBRARY["glute-activation"])
+    assert (
+        coached_text(coached_dose(glute.dosage, SessionKind.SHORT)) == "3 times on each side, hold 3 seconds"
+    )
+    assert coached_text(coached_dose(glute.dosage)) == "10 times on each side, hold 5 seconds"
+    ball = program_exercise(LIBRARY["hamstring-ball-release"])
+    assert coached_text(coached_dose(ball.dosage, SessionKind.SHORT)) == "1 minute"
+
+
+def test_the_page_gets_the_numbers_and_words_to_lay_out_the_same_steps() -> None:
+    program = whole_library()
+    plan = player_plan(program)
+    assert plan["words"] == WORDS
+    assert plan["timing"] == {
+        "full": asdict(Timing()),
+        "short": asdict(replace(Timing(), rest=SHORT.rest)),
+    }
+    doses = player_doses(program_exercise(LIBRARY["mckenzie-extension"]))
+    assert doses["full"] == {
+        "reps": 10,
+        "per_side": False,
+        "hold": 3,
+        "seconds": None,
+        "every": None,
+        "text": "10 times, hold 3 seconds",
+    }
+    assert (doses["short"]["reps"], doses["short"]["hold"]) == (3, 2)
+    # Every word a step shows comes from WORDS, so the page's copy cannot drift from the terminal's.
+    titles = {step.title for step in plan_session(program).steps}
+    names = {exercise.name for exercise in program.exercises}
+    assert all(
+        title in names or any(title.startswith(word.split("{")[0]) for word in WORDS.values())
+        for title in titles
+    )
+
+
+def test_what_you_need_comes_from_the_props_the_drawings_use() -> None:
+    assert set(NEED_WORDS) == set(Prop)  # a prop the drawings may use has its words
+    assert exercise_needs(LIBRARY["hamstring-ball-release"]) == [
+        NEED_WORDS[Prop.CHAIR],
+        NEED_WORDS[Prop.BALL],
+    ]
+    needs = what_you_need(LIBRARY[exercise.id] for exercise in whole_library().exercises)
+    props = {prop for e in LIBRARY.values() for pose in e.figure.poses.values() for prop in pose.props}
+    assert len(needs) == len(set(needs)) and set(needs) == {NEED_WORDS[prop] for prop in props}

@@ -24,7 +24,7 @@ from sciatrack.domain.registry_outcomes import Status
 from sciatrack.domain.triage import result_to_json, triage
 from sciatrack.program.programs import create_program
 from sciatrack.registry.models import CaseOutcome, RegistryCase, RegistryFollowUp, RegistryWeek
-from sciatrack.registry.sync import sync_all, sync_patient, weekly_activity
+from sciatrack.registry.sync import sync_all, sync_patient, weekly_activity, weekly_session_kinds
 from vignettes import vignette_answers
 
 pytestmark = pytest.mark.django_db
@@ -380,3 +380,14 @@ def test_a_log_stored_by_the_guide_counts_in_the_case_once_committed(
         record, created = store_log(pat, log, None)
     assert created and record.pk is not None
     assert sessions_in_week(5) == 1  # day 36 is in week 5 from the first check
+
+
+def test_weekly_session_kinds_count_short_and_ended_early_sessions_by_week() -> None:
+    sessions = [
+        (START - timedelta(days=1), True, True),  # before the first check: left out
+        (START, True, False),
+        (START + timedelta(days=3), False, True),
+        (START + timedelta(days=3), True, True),
+        (START + timedelta(days=8), False, False),
+    ]
+    assert weekly_session_kinds(START, sessions) == {0: (2, 2), 1: (0, 0)}

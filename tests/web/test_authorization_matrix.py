@@ -33,12 +33,13 @@ PUBLIC = {
     "check-result", "check-step", "login", "logout", "signup", "password_reset", "password_reset_done",
     "password_reset_confirm", "password_reset_complete", "openapi-json", "openapi-view", "list_exercises",
     "read_exercise", "triage_intake", "api-root", "accept-invitation",
+    "exercise-figure", "exercise-step-figure",
 }  # fmt: skip
 # The signed-in person's own records, found from the session, never from the URL.
 OWN = {
     "check-history", "program", "program-handout", "program-handout-pdf", "program-reminders", "session",
     "diary", "progress", "progress-report", "progress-csv", "account", "my-data", "delete-account",
-    "create_session_log", "create-token", "two-factor", "safety", "safety-new-questions",
+    "create_session_log", "create-token", "api-keys", "two-factor", "safety", "safety-new-questions",
 }  # fmt: skip
 OWN_OBJECT = {
     "check-history-detail",
@@ -139,7 +140,7 @@ def test_it_gives_every_url_an_access_class() -> None:
 
 OWN_URLS = [
     "/check/history/", "/program/", "/program/handout/", "/session/", "/diary/", "/progress/",
-    "/progress/data.csv", "/accounts/", "/accounts/my-data.json",
+    "/progress/data.csv", "/accounts/", "/accounts/keys/", "/accounts/my-data.json",
 ]  # fmt: skip
 
 

@@ -265,14 +265,15 @@ def test_the_diary_refuses_an_unknown_flag_in_its_query() -> None:
 @pytest.mark.parametrize(
     ("query", "named"),
     [
-        ("days=\u0663\u0660", "days"),
-        ("days=²", "days"),
-        ("days=1e3", "days"),
-        ("wake=\u0660\u0667:\u0660\u0660", "wake"),
-        ("wake=5:0\u0660", "wake"),
-        ("sleep=%00", "sleep"),
-        ("wake=07:00&wake=%ED%BF%BF", "wake"),
-        ("days=" + "9" * 5000, "days"),
+        ("days=\u0663\u0660", "Days"),
+        ("days=²", "Days"),
+        ("days=1e3", "Days"),
+        ("first=\u0660\u0667:\u0660\u0660", "First reminder"),
+        ("first=5:0\u0660", "First reminder"),
+        ("second=%00", "Second reminder"),
+        ("first=07:00&first=%ED%BF%BF", "First reminder"),
+        ("second=07:00:00.5", "Second reminder"),
+        ("days=" + "9" * 5000, "Days"),
     ],
 )
 def test_the_reminders_refuse_odd_digits_naming_the_field(query: str, named: str) -> None:
@@ -281,7 +282,7 @@ def test_the_reminders_refuse_odd_digits_naming_the_field(query: str, named: str
     client = browser()
     assert record.user is not None
     client.force_login(record.user)
-    refused_link(client.get(f"/program/reminders.ics?{query}"), f"{named.capitalize()}:")
+    refused_link(client.get(f"/program/reminders.ics?{query}"), f"{named}:")
     assert client.get("/program/reminders.ics?days=30").status_code == 200
 
 

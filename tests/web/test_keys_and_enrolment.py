@@ -169,15 +169,15 @@ def test_a_next_page_on_another_site_goes_to_the_clinic_instead(cleo: User) -> N
 
 
 def make_key(client: Client, name: str = "laptop script"):  # type: ignore[no-untyped-def]
-    token = csrf_token(client.get("/accounts/").content.decode())
+    token = csrf_token(client.get("/accounts/keys/").content.decode())
     return client.post("/accounts/tokens/", {"name": name, "csrfmiddlewaretoken": token})
 
 
 def test_staff_without_two_step_sign_in_are_told_why_and_make_no_key(cleo: User) -> None:
     client = browser_for(cleo)
-    page = text_of(client.get("/accounts/"))
+    page = text_of(client.get("/accounts/keys/"))
     assert "Turn on two-step sign-in" in page
-    assert f'href="{SETUP}?next=/accounts/"' in page
+    assert f'href="{SETUP}?next=/accounts/keys/"' in page
     assert 'id="token-name"' not in page  # no form offered
 
     refused = make_key(client)
@@ -192,8 +192,10 @@ def test_staff_with_an_authenticator_confirm_a_code_in_this_session_first(cleo: 
     assert make_key(client).status_code == 403  # a password alone does not make a key
     assert not ApiToken.objects.exists()
 
-    assert send_code(client, current_code(device), next_page="/accounts/")["Location"] == "/accounts/"
-    assert 'id="token-name"' in client.get("/accounts/").content.decode()
+    assert (
+        send_code(client, current_code(device), next_page="/accounts/keys/")["Location"] == "/accounts/keys/"
+    )
+    assert 'id="token-name"' in client.get("/accounts/keys/").content.decode()
     assert make_key(client).status_code == 201
     assert ApiToken.objects.filter(user=cleo).count() == 1
 
@@ -208,7 +210,7 @@ def test_patients_make_keys_as_before() -> None:
     user = User.objects.create_user("pat", password="a long test password")
     Patient.objects.create(user=user, display_name="Pat")
     client = browser_for(user)
-    assert "Turn on two-step sign-in" not in text_of(client.get("/accounts/"))
+    assert "Turn on two-step sign-in" not in text_of(client.get("/accounts/keys/"))
     assert make_key(client).status_code == 201
 
 

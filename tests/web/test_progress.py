@@ -92,7 +92,7 @@ def test_it_starts_with_the_safety_check_when_there_is_no_baseline(alice_client:
 def test_it_summarises_in_words_then_charts_with_their_tables(alice_client: Client, history: Patient) -> None:
     page = alice_client.get("/progress/").content.decode()
     since = f"{BASELINE_DAY.day} {BASELINE_DAY:%B}"
-    assert f"Leg pain down from 7 to 3 since {since}." in page
+    assert f"Leg pain down from 7 (first check, {since}) to 3 (diary, today)." in page
     assert page.index("Leg pain down") < page.index('role="img"')
     assert page.count('role="img"') >= 4  # pain, reach, adherence and the SBI at each check
     assert page.count("Show the numbers") == page.count('role="img"')
@@ -109,7 +109,7 @@ def test_it_tells_the_person_to_see_a_clinician_when_leg_pain_gets_worse(
     check(alice, BASELINE_DAY, leg=4, back=3, sbi=None)
     diary(alice, range(5), leg=8)
     page = alice_client.get("/progress/").content.decode()
-    assert "Leg pain up from 4 to 8" in page
+    assert "Leg pain up from 4 (first check, " in page and "to 8 (diary, today)." in page
     assert "See a clinician" in page
 
 
@@ -123,7 +123,7 @@ def test_it_makes_a_pdf_report_for_the_clinician(alice_client: Client, history: 
         " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages
     )
     assert "Progress report: Alice" in text
-    assert "Leg pain down from 7 to 3" in text
+    assert "Leg pain down from 7 (first check, " in text and "to 3 (diary, today)." in text
     assert "Home program" in text and "Hamstring release with a ball" in text
     assert "last changed" not in text  # nobody has adjusted this program
     assert "Exercises stopped during sessions" in text and "It spread down the leg." in text

@@ -1,14 +1,48 @@
+"""The forms that make a login: our own short, plain labels and help, not Django's stock text."""
+
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from .models import Patient
 
+USERNAME_HELP = "The name you sign in with. Letters, numbers and @ . + - _ only, no spaces."
+PASSWORD_AGAIN_LABEL = "Type the password again"  # noqa: S105 - a label, not a password
 
-class SignUpForm(UserCreationForm[User]):
+
+def password_help() -> str:
+    """The password rules in plain words, read from the validators the site really runs."""
+    rules: list[str] = []
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.MinimumLengthValidator):
+            rules.insert(0, f"At least {validator.min_length} characters.")
+        elif isinstance(validator, password_validation.NumericPasswordValidator):
+            rules.append("Not only numbers.")
+        elif isinstance(validator, password_validation.CommonPasswordValidator):
+            rules.append("Not a common password.")
+        elif isinstance(validator, password_validation.UserAttributeSimilarityValidator):
+            rules.append("Not like your username or email.")
+    return " ".join(rules)
+
+
+class NewLoginForm(UserCreationForm[User]):
+    """A username and a password, checked as Django checks them, with our own plain words around them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].help_text = USERNAME_HELP
+        self.fields["password1"].help_text = password_help()
+        self.fields["password2"].label = PASSWORD_AGAIN_LABEL
+        self.fields["password2"].help_text = ""
+
+
+class SignUpForm(NewLoginForm):
     """A personal account: a login plus the Patient record their data will belong to."""
 
     display_name = forms.CharField(
@@ -22,7 +56,7 @@ class SignUpForm(UserCreationForm[User]):
         help_text="Only used to reset your password.",
     )
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(NewLoginForm.Meta):
         model = User
         fields = ("username", "display_name", "email")
 

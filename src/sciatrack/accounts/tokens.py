@@ -1,7 +1,9 @@
 """Personal API keys: made, shown once, stored only as a hash, used as ``Bearer`` keys, revoked.
 
-``/accounts/tokens/`` (POST) makes a key with a name and shows it on the account page once;
-``/accounts/tokens/<id>/revoke/`` (POST) stops one. A bad name re-shows the page with the problem named.
+``/accounts/keys/`` lists a person's keys, one click away from the account page (most people never
+need one, so the account page only links here); ``/accounts/tokens/`` (POST) makes a key with a name and
+shows it on that page once; ``/accounts/tokens/<id>/revoke/`` (POST) stops one. A bad name re-shows the
+page with the problem named.
 
 A key lets a script in without a second factor, so anyone who must confirm a code before seeing other
 people's records (:func:`sciatrack.accounts.two_factor.needs_second_factor`) makes keys only in a session
@@ -20,12 +22,11 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sciatrack.lib.fields import SafeCharField
 
 from .models import API_TOKEN_NAME_MAX, ApiToken
-from .own_data import ConfirmDeletionForm
 from .two_factor import needs_second_factor
 
 KEY_PREFIX = "sct_"
@@ -71,21 +72,28 @@ def user_for_key(key: str) -> User | None:
     return token.user
 
 
+KEYS_PAGE = "registration/api_keys.html"
+
+
+@login_required
+@require_GET
+def keys_page(request: HttpRequest) -> HttpResponse:
+    """The person's keys for scripts, and the form that makes one."""
+    return render(request, KEYS_PAGE)
+
+
 @login_required
 @require_POST
 def create_token(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
-    context: dict[str, object] = {"form": ConfirmDeletionForm(request.user)}
     if keys_wait_for_second_factor(request.user):
         # The page says why and links to two-step sign-in; nothing is made.
-        return render(request, "registration/account.html", context, status=403)
+        return render(request, KEYS_PAGE, status=403)
     key_form = KeyNameForm(request.POST)
     if not key_form.is_valid():
-        context["key_form"] = key_form
-        return render(request, "registration/account.html", context, status=422)
+        return render(request, KEYS_PAGE, {"key_form": key_form}, status=422)
     token, key = issue_token(request.user, key_form.cleaned_data["name"])
-    context.update(new_token=token, new_key=key)
-    return render(request, "registration/account.html", context, status=201)
+    return render(request, KEYS_PAGE, {"new_token": token, "new_key": key}, status=201)
 
 
 @login_required
@@ -94,4 +102,4 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user, revoked__isnull=True)
     token.revoked = timezone.now()
     token.save(update_fields=["revoked"])
-    return redirect("account")
+    return redirect("api-keys")

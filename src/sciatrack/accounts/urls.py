@@ -22,6 +22,7 @@ urlpatterns = [
     path("", own_data.account_page, name="account"),
     path("my-data.json", own_data.my_data, name="my-data"),
     path("delete/", own_data.delete_my_account, name="delete-account"),
+    path("keys/", tokens.keys_page, name="api-keys"),
     path("tokens/", tokens.create_token, name="create-token"),
     path("two-factor/", two_factor.second_factor_page, name="two-factor"),
     path("tokens/<int:token_id>/revoke/", tokens.revoke_token, name="revoke-token"),

@@ -2,7 +2,9 @@
 
 The Sciatica Bothersomeness Index and PEG are shown straight from their content files (items, ranges
 and anchors) and scored by the domain; the Patient-Specific Functional Scale asks for up to three
-activities the person names. All three can be skipped: the result must never wait on them.
+activities the person names. All three can be skipped: the result must never wait on them. Each screen
+is headed by its plain question from the content (``heading``), never by the instrument's name, which
+stays in small print for the clinician.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.http import QueryDict
 
+from sciatrack.content.rules_loader import get_questionnaire
 from sciatrack.lib.fields import SafeCharField, WholeNumberField
 
 from .questionnaires import Form, questionnaire_form
@@ -130,7 +133,13 @@ class PsfsStep(Step):
                     "score_label": f"Activity {row}: how well can you do it today?",
                 }
             )
-        return {"rows": rows, "scale": [str(n) for n in range(11)]}
+        psfs = get_questionnaire("psfs")
+        return {
+            "rows": rows,
+            "scale": [str(n) for n in range(11)],
+            "heading": psfs.heading,
+            "instrument": psfs.name,
+        }
 
 
 ROWS = range(1, PSFS_ROWS + 1)

@@ -25,7 +25,8 @@ class Item:
 @dataclass(frozen=True)
 class Form:
     id: str
-    name: str
+    name: str  # the instrument's name, for clinicians: never the heading of a screen
+    heading: str  # the plain question that heads the screen
     intro: str
     items: tuple[Item, ...]
 
@@ -37,7 +38,7 @@ def questionnaire_form(questionnaire_id: str) -> Form:
         Item(item.id, item.text, item.min, item.max, item.low_label, item.high_label)
         for item in questionnaire.items
     )
-    return Form(questionnaire.id, questionnaire.name, questionnaire.intro, items)
+    return Form(questionnaire.id, questionnaire.name, questionnaire.heading, questionnaire.intro, items)
 
 
 def _scored(questionnaire_id: str, responses: object) -> dict[str, Any]:

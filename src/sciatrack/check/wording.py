@@ -20,11 +20,11 @@ from .red_flag_wording import RedFlagQuestion as RedFlagQuestion
 NOT_SURE = load_red_flag_words().not_sure
 
 
-def check_length_sentence(questions: int, minutes: int) -> str:
+def check_length_sentence(screens: int, fewest_minutes: int, most_minutes: int) -> str:
     """How long the safety check is, said the same way on every page that mentions it."""
     return (
-        f"The check has up to {questions} short questions, most of them just Yes or No. "
-        f"It takes about {minutes} minutes."
+        f"The check is about {screens} short screens, most with one Yes or No question. "
+        f"It takes {fewest_minutes} to {most_minutes} minutes."
     )
 
 

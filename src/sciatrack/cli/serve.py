@@ -29,16 +29,19 @@ def run(args: argparse.Namespace) -> int:
     anyway for TLS. ``--threads`` above 1 gives gunicorn's threaded workers instead.
 
     Django's system checks run first, as ``runserver`` runs them: any error (such as no emergency number
-    with ``DEBUG`` off) stops it before gunicorn starts. With ``DEBUG`` off it then collects the static
-    files when they changed (:mod:`sciatrack.static_files`): every page names them by their hashed names.
+    with ``DEBUG`` off) stops it before gunicorn starts. It then collects the static files when they
+    changed (:mod:`sciatrack.static_files`), with ``DEBUG`` on too (``make run``): every page names them
+    by their hashed names, and browsers keep them for good. ``SCIATRACK_STATIC_COLLECTED=false`` serves
+    them straight from the package instead, uncached, for editing them with ``DEBUG`` on.
     """
+    os.environ.setdefault("SCIATRACK_STATIC_COLLECTED", "true")  # settings.STATIC_COLLECTED
     setup_django()
     from django.conf import settings
 
     if not system_checks_pass("serve"):
         return EXIT_INVALID
     ensure_var_dir()
-    if not settings.DEBUG:
+    if settings.STATIC_COLLECTED:
         from sciatrack.static_files import collect_static_files
 
         collect_static_files()  # before the app loads: WhiteNoise reads the folder then

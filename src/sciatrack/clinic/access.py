@@ -3,6 +3,9 @@
 - a clinician or clinic administrator sees the patients of their own clinic, and no others;
 - a site administrator (superuser) sees every patient;
 - anyone else (a patient, a visitor) sees none on the clinic pages; patients use their own pages.
+
+Staff (:func:`is_clinic_staff`) get the staff menu in ``base.html`` (``{% load staff_menu %}``), which
+offers the outcome registry to those who may see it (:func:`may_see_registry`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,18 @@ def clinician_of(user: Any) -> Clinician | None:
 
 def is_clinic_staff(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or clinician_of(user) is not None
+
+
+def may_see_registry(user: Any) -> bool:
+    """Whether ``user`` may open the outcome registry: a site administrator, anyone with the network
+    permission, or a clinic administrator (their own clinic's figures). The registry's pages decide what
+    each sees (:func:`sciatrack.registry.views.registry_scope`, the same rule)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.has_perm("registry.view_network"):
+        return True
+    clinician = clinician_of(user)
+    return clinician is not None and clinician.role == Clinician.Role.CLINIC_ADMIN
 
 
 def visible_patients(user: Any) -> QuerySet[Patient]:

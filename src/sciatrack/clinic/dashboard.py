@@ -5,8 +5,9 @@ was flagged for review (an exercise spread the symptoms, or a red-flag answer), 
 so (leg pain worse than at the first check, symptoms spreading down the leg, or not improving after six
 weeks: :func:`sciatrack.domain.outcomes.signals`, the same rule and the same checks and diary as the
 person's own progress page), a follow-up is due or overdue, or a patient with a program has done no
-session for a week. Danger signs and flagged sessions sort to the top in the database; the rest are worked
-out for the page's patients from their prefetched checks and the diary days the signals read.
+session for a week (the reason says for how many days: :func:`days_without_session`). Danger signs and
+flagged sessions sort to the top in the database; the rest are worked out for the page's patients from
+their prefetched checks and the diary days the signals read.
 """
 
 from __future__ import annotations
@@ -137,8 +138,17 @@ def reasons_for(patient: Any, now: datetime, today: date) -> tuple[str, ...]:
                 found.append(f"{due.week}-week follow-up {due.status.value}")
     inactive_since = now - timedelta(days=INACTIVE_DAYS)
     if patient.has_program and (patient.last_session is None or patient.last_session < inactive_since):
-        found.append(f"No session for {INACTIVE_DAYS} days")
+        found.append(days_without_session(patient.last_session, today))
     return tuple(found)
+
+
+def days_without_session(last_session: datetime | None, today: date) -> str:
+    """How long a patient has gone without a session, counted in calendar days (in the site's time zone)
+    from the day of their last session to ``today``: "No session for 64 days", or "No session yet"."""
+    if last_session is None:
+        return "No session yet"
+    days = (today - timezone.localdate(last_session)).days
+    return f"No session for {days} day{'s' if days != 1 else ''}"
 
 
 def rows(page_patients: list[Any], now: datetime) -> list[PatientRow]:

@@ -15,7 +15,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
@@ -25,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sciatrack.accounts.backends import PASSWORD_BACKEND
+from sciatrack.accounts.forms import NewLoginForm
 from sciatrack.accounts.models import Clinician, Patient
 from sciatrack.accounts.tokens import hash_key
 
@@ -98,7 +98,7 @@ def accept_invitation(request: HttpRequest, key: str) -> HttpResponse:
     invitation = live_invitation(key)
     if invitation is None:
         return render(request, "clinic/invitation_gone.html", status=410)
-    form: UserCreationForm[User] = UserCreationForm(request.POST or None)
+    form = NewLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             # Claim the invitation first, so two people cannot both use one link.

@@ -4,7 +4,8 @@
 ``reps-<id>`` and ``times_per_day-<id>`` where its dosage has them, read through two declared forms
 (:class:`KeepForm`, then :class:`DosageForm` for the kept ones: whole numbers in the digits 0-9, in range).
 Every problem is named by exercise and field, and nothing changes then; a good change is kept with who
-made it (:mod:`sciatrack.program.changes`).
+made it (:mod:`sciatrack.program.changes`), and the page it leads back to says what was saved
+(:func:`saved_message`, through Django's messages, which ``base.html`` shows).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import copy
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
@@ -20,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from sciatrack.care.models import ProgramChange
 from sciatrack.lib.fields import WholeNumberField
 from sciatrack.program.changes import ProgramChangeError, change_program
 
@@ -100,6 +103,15 @@ def edited_exercises(
     return edited, []
 
 
+def saved_message(change: ProgramChange, patient_name: str) -> str:
+    """The confirmation after a saved change: what changed (the change's own summary, "no change" when
+    nothing did), and, when something did, that the patient sees it next time."""
+    saved = f"The program is saved: {change.summary}."
+    if change.before == change.after:
+        return saved
+    return f"{saved} {patient_name} sees the new program the next time they open it."
+
+
 @login_required
 @require_POST
 def edit_program(request: HttpRequest, patient_uuid: str) -> HttpResponse:
@@ -110,13 +122,15 @@ def edit_program(request: HttpRequest, patient_uuid: str) -> HttpResponse:
     if program is None:
         return redirect("clinic-patient", patient_uuid=patient.uuid)
     exercises, problems = edited_exercises(program.exercises, request.POST)
+    change = None
     if not problems:
         user = request.user if isinstance(request.user, User) else None
         try:
-            change_program(program, exercises, user)
+            change = change_program(program, exercises, user)
         except ProgramChangeError as error:
             problems = error.problems
-    if problems:
+    if problems or change is None:
         return patient_page(request, str(patient.uuid), program_problems=problems)
     access.record(request, patient, AuditEvent.Action.CHANGE)
+    messages.success(request, saved_message(change, patient.display_name))
     return redirect("clinic-patient", patient_uuid=patient.uuid)

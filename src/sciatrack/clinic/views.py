@@ -21,10 +21,11 @@ from sciatrack.care.models import Clearance
 from sciatrack.check import clearances
 from sciatrack.content.loader import exercise_names
 from sciatrack.domain.clearance import ClearedBy
-from sciatrack.domain.outcomes import LABEL
+from sciatrack.domain.outcomes import LABEL, leg_pain_now
+from sciatrack.domain.signal_words import clinician_sentence, leg_pain_line
 from sciatrack.lib.query_forms import read_query, refused_query
 from sciatrack.program.programs import kept_out_of
-from sciatrack.progress.history import progress_of
+from sciatrack.progress.history import Progress, progress_of
 from sciatrack.progress.report import report_pdf_bytes
 from sciatrack.progress.views import progress_charts, stopped_with_names
 
@@ -61,6 +62,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "query": query,
         "attention": attention,
         "clinician": access.clinician_of(request.user),
+        "may_see_registry": access.may_see_registry(request.user),
     }
     return render(request, "clinic/dashboard.html", context)
 
@@ -96,6 +98,19 @@ def patient_page(
     return record_page(
         request, patient, program_problems=program_problems or [], note_problem=note_problem, status=status
     )
+
+
+def progress_words(progress: Progress) -> dict[str, Any]:
+    """What the record says about progress, to the clinician: leg pain from the first check to now, from
+    the one source the signals read (:func:`sciatrack.domain.outcomes.leg_pain_now`), named; and each
+    signal with its numbers and what the person was told."""
+    baseline, today = progress.baseline, progress.today
+    now = leg_pain_now(progress.diary, progress.follow_ups, today)
+    first, first_day = (baseline.leg_pain, baseline.day) if baseline is not None else (None, None)
+    return {
+        "leg_pain_line": leg_pain_line(first, first_day, now, today),
+        "signal_sentences": [clinician_sentence(signal, today) for signal in progress.signals],
+    }
 
 
 def record_page(
@@ -151,6 +166,7 @@ def record_page(
         ],
         "note_problem": note_problem,
         "stopped": stopped_with_names(progress),
+        **progress_words(progress),
     }
     return render(request, "clinic/patient.html", context, status=status)
 

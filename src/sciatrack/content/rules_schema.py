@@ -401,8 +401,9 @@ class Recovered(StrictModel):
 
 class Questionnaire(StrictModel):
     id: Slug
-    name: Text
+    name: Text  # the instrument's own name, for clinicians (small print, reports)
     short_name: Text
+    heading: Text  # the plain question that heads its screen in the check: never the instrument's name
     intro: Text
     scoring: Literal["sum", "mean", "per_item"]
     higher_is: Literal["worse", "better"]
@@ -431,6 +432,12 @@ class Questionnaire(StrictModel):
             low, high = self.score_range
             if not low <= self.recovered.at_most <= high:
                 raise ValueError(f"recovered.at_most must be a score from {low:g} to {high:g}")
+        return self
+
+    @model_validator(mode="after")
+    def _plain_heading(self) -> Self:
+        if self.name.lower() in self.heading.lower() or self.short_name in self.heading.split():
+            raise ValueError("heading is a plain question for the person, not the instrument's name")
         return self
 
     @property

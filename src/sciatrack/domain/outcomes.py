@@ -16,7 +16,7 @@ signals that tell a person to see a clinician (pure logic, no Django; when follo
 - Signals (:func:`signals`): *getting worse* (leg pain up by at least the NPRS point threshold over the
   baseline), *spreading* (symptoms reaching further down the leg) and *not improving after 6 weeks*. They
   are the one rule for "needs attention": the person's progress page and the clinician's dashboard both
-  show them, in their own words (:attr:`Signal.message`, :attr:`Signal.for_clinician`).
+  show them, each in their own words (:mod:`.signal_words`); a signal keeps the numbers that fired it.
 """
 
 from __future__ import annotations
@@ -26,20 +26,27 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from statistics import mean, median_low
+from typing import Literal
 
-from sciatrack.content.danger_signs import fill_danger_signs
 from sciatrack.content.rules_loader import get_questionnaire
 from sciatrack.content.rules_schema import ImportantChange
 from sciatrack.content.schema import Frequency
 
 from .programs import Program
 from .scoring import ChangeRule, Score, important_change
+from .signal_words import (
+    CLINICIAN_WORDS,
+    GETTING_WORSE,
+    NOT_IMPROVING,
+    NOT_IMPROVING_WEEKS,
+    SPREADING,
+    SignalKind,
+)
 
 RECENT_DAYS = 7  # "the last week": the days, up to and including today, that current pain is averaged over
 MIN_RECENT_RATINGS = 3  # fewer diary ratings than this in the last week: fall back to a recent follow-up
 TREND_DAYS = 7  # the first and the last week of diary entries are compared
 MIN_TREND_ENTRIES = 3  # each of those weeks needs this many entries with a reach for a trend
-NOT_IMPROVING_WEEKS = 6
 
 
 class Measure(StrEnum):
@@ -95,12 +102,6 @@ class Trend(StrEnum):
     STABLE = "stable"
     PERIPHERALIZING = "peripheralizing"  # spreading further down the leg
     UNKNOWN = "unknown"  # too few entries to tell
-
-
-class SignalKind(StrEnum):
-    GETTING_WORSE = "getting_worse"
-    SPREADING = "spreading"
-    NOT_IMPROVING_6_WEEKS = "not_improving_6_weeks"
 
 
 @dataclass(frozen=True)
@@ -170,10 +171,37 @@ class WeekAdherence:
 
 
 @dataclass(frozen=True)
+class LegPainNow:
+    """Leg pain now and where it comes from: the diary's average of ``ratings`` ratings over the ``days``
+    up to ``day`` (today), or one check taken on ``day``."""
+
+    value: float
+    source: Literal["diary", "check"]
+    day: date
+    ratings: int = 1
+    days: int = RECENT_DAYS
+
+
+@dataclass(frozen=True)
+class ReachChange:
+    """How far down the leg the symptoms reached: the middle value of the diary's first week (from
+    ``first_from``) and of its last week (up to ``last_to``)."""
+
+    first: SymptomReach
+    first_from: date
+    last: SymptomReach
+    last_to: date
+
+
+@dataclass(frozen=True)
 class Signal:
     kind: SignalKind
     message: str  # to the person
     see_clinician: bool
+    first: float | None = None  # the numbers that fired it: leg pain at the first check, and its day
+    first_day: date | None = None
+    now: LegPainNow | None = None  # leg pain now, as the signal read it
+    reach: ReachChange | None = None  # spreading: the first week's reach and the last week's
 
     @property
     def for_clinician(self) -> str:
@@ -238,25 +266,34 @@ def recovered(leg_pain: float) -> bool:
     return leg_pain <= threshold.at_most
 
 
-def centralization_trend(entries: Iterable[DiaryEntry]) -> Trend:
-    """Compare the reach of the symptoms in the first ``TREND_DAYS`` days of entries with the last.
+def reach_change(entries: Iterable[DiaryEntry]) -> ReachChange | None:
+    """The reach of the symptoms in the first ``TREND_DAYS`` days of entries and in the last, or None.
 
     Only entries with a reach count. The two weeks must not overlap (at least 14 days from the first
-    entry to the last) and each needs ``MIN_TREND_ENTRIES`` entries, else the trend is unknown. Each week
-    is summed up by its median depth (the lower middle one for an even count), so one bad day does not
-    make a trend; a smaller median in the last week is centralizing, a bigger one peripheralizing.
-    """
+    entry to the last) and each needs ``MIN_TREND_ENTRIES`` entries, else there is none. Each week is
+    summed up by its median depth (the lower middle one for an even count), so one bad day does not
+    make a trend."""
     reached = sorted((e for e in entries if e.reach is not None), key=lambda e: e.day)
     if not reached:
-        return Trend.UNKNOWN
+        return None
     first, last = reached[0].day, reached[-1].day
     if (last - first).days < 2 * TREND_DAYS - 1:
-        return Trend.UNKNOWN
+        return None
     early = [e.reach.depth for e in reached if e.reach and (e.day - first).days < TREND_DAYS]
     recent = [e.reach.depth for e in reached if e.reach and (last - e.day).days < TREND_DAYS]
     if len(early) < MIN_TREND_ENTRIES or len(recent) < MIN_TREND_ENTRIES:
+        return None
+    depths = list(SymptomReach)
+    return ReachChange(depths[median_low(early)], first, depths[median_low(recent)], last)
+
+
+def centralization_trend(entries: Iterable[DiaryEntry]) -> Trend:
+    """Compare the reach of the symptoms in the first week of entries with the last (:func:`reach_change`):
+    a smaller reach in the last week is centralizing, a bigger one peripheralizing; unknown without both."""
+    found = reach_change(entries)
+    if found is None:
         return Trend.UNKNOWN
-    before, now = median_low(early), median_low(recent)
+    before, now = found.first.depth, found.last.depth
     if now < before:
         return Trend.CENTRALIZING
     if now > before:
@@ -309,39 +346,30 @@ def weekly_adherence(
     return weeks
 
 
-def current_leg_pain(
+def leg_pain_now(
     diary: Iterable[DiaryEntry], follow_ups: Sequence[Assessment], today: date
-) -> float | None:
-    """Leg pain now: the average diary rating of the last ``RECENT_DAYS`` days up to ``today`` when there
-    are at least ``MIN_RECENT_RATINGS``, else the leg pain of the latest follow-up taken in those days."""
+) -> LegPainNow | None:
+    """Leg pain now, with its source: the average diary rating of the last ``RECENT_DAYS`` days up to
+    ``today`` when there are at least ``MIN_RECENT_RATINGS``, else the leg pain of the latest follow-up
+    taken in those days; None without either."""
     since = today - timedelta(days=RECENT_DAYS - 1)
     ratings = [e.leg_pain for e in diary if e.leg_pain is not None and since <= e.day <= today]
     if len(ratings) >= MIN_RECENT_RATINGS:
-        return round(mean(ratings), 2)
+        return LegPainNow(round(mean(ratings), 2), "diary", today, len(ratings))
     recent = [a for a in follow_ups if a.leg_pain is not None and since <= a.day <= today]
     last = max(recent, key=lambda a: a.day, default=None)
-    return last.leg_pain if last is not None else None
+    return (
+        LegPainNow(last.leg_pain, "check", last.day)
+        if last is not None and last.leg_pain is not None
+        else None
+    )
 
 
-GETTING_WORSE = (
-    "Your leg pain is clearly worse than when you started. Please book an appointment with a clinician "
-    "(your GP or physiotherapist) in the next few days. "
-    # The danger signs in brief have one home (content/danger_signs.yaml).
-    + fill_danger_signs("If you notice {danger_signs}, get medical help at once.")
-)
-SPREADING = (
-    "Your symptoms have been reaching further down your leg over the past weeks. Please ask a clinician "
-    "(your GP or physiotherapist) to check your exercises before you carry on with them."
-)
-NOT_IMPROVING = (
-    "It has been {weeks} weeks and your leg pain has not improved enough. That is a good time to ask a "
-    "clinician (your GP or physiotherapist) to review your care."
-)
-CLINICIAN_WORDS = {
-    SignalKind.GETTING_WORSE: "Leg pain worse than at the first check",
-    SignalKind.SPREADING: "Symptoms reaching further down the leg",
-    SignalKind.NOT_IMPROVING_6_WEEKS: f"Not improving after {NOT_IMPROVING_WEEKS} weeks",
-}
+def current_leg_pain(
+    diary: Iterable[DiaryEntry], follow_ups: Sequence[Assessment], today: date
+) -> float | None:
+    """The value of :func:`leg_pain_now`."""
+    return found.value if (found := leg_pain_now(diary, follow_ups, today)) is not None else None
 
 
 def signal_diary_days(first: date, last: date) -> tuple[tuple[date, date], tuple[date, date]]:
@@ -365,23 +393,26 @@ def signals(
 ) -> list[Signal]:
     """The reasons, on ``today``, to see a clinician, each with a plain message; empty when there are none.
 
-    - getting worse: current leg pain (:func:`current_leg_pain`) is up on the baseline by at least the
+    - getting worse: leg pain now (:func:`leg_pain_now`) is up on the baseline by at least the
       NPRS point threshold (2). Only points count here: a percentage of a low first rating is a tiny
       change (1 to 2 is 100%);
     - spreading: the diary's centralization trend up to ``today`` is peripheralizing (no baseline needed);
-    - not improving: at least 6 weeks after the baseline, current leg pain (or, without a recent one, the
+    - not improving: at least 6 weeks after the baseline, leg pain now (or, without a recent one, the
       latest follow-up taken since the week-6 window opened) is not an important improvement. Getting
       worse already says more, so both are never given together.
+    Each keeps the numbers it read, for the clinician (:func:`.signal_words.clinician_sentence`).
     """
     found: list[Signal] = []
     start = baseline.leg_pain if baseline is not None else None
-    now = current_leg_pain(diary, follow_ups, today)
+    start_day = baseline.day if baseline is not None else None
+    now = leg_pain_now(diary, follow_ups, today)
     points = get_questionnaire("nprs").minimal_important_change.points
-    worse = start is not None and now is not None and points is not None and now - start >= points
+    worse = start is not None and now is not None and points is not None and now.value - start >= points
     if worse:
-        found.append(Signal(SignalKind.GETTING_WORSE, GETTING_WORSE, True))
-    if centralization_trend(e for e in diary if e.day <= today) is Trend.PERIPHERALIZING:
-        found.append(Signal(SignalKind.SPREADING, SPREADING, True))
+        found.append(Signal(SignalKind.GETTING_WORSE, GETTING_WORSE, True, start, start_day, now))
+    reach = reach_change(e for e in diary if e.day <= today)
+    if reach is not None and reach.last.depth > reach.first.depth:  # centralization_trend: peripheralizing
+        found.append(Signal(SignalKind.SPREADING, SPREADING, True, reach=reach))
     if baseline is None or start is None or worse:
         return found
     six_weeks = baseline.day + timedelta(weeks=NOT_IMPROVING_WEEKS)
@@ -393,10 +424,12 @@ def signals(
             for a in follow_ups
             if a.leg_pain is not None and six_weeks - timedelta(days=7) <= a.day <= today
         ]
-        now = max(late, key=lambda a: a.day).leg_pain if late else None
-    if now is not None and important_change("nprs", start, now).verdict != "important_improvement":
+        last = max(late, key=lambda a: a.day) if late else None
+        now = LegPainNow(last.leg_pain, "check", last.day) if last and last.leg_pain is not None else None
+    if now is not None and important_change("nprs", start, now.value).verdict != "important_improvement":
         weeks = (today - baseline.day).days // 7
-        found.append(Signal(SignalKind.NOT_IMPROVING_6_WEEKS, NOT_IMPROVING.format(weeks=weeks), True))
+        message = NOT_IMPROVING.format(weeks=weeks)
+        found.append(Signal(SignalKind.NOT_IMPROVING_6_WEEKS, message, True, start, start_day, now))
     return found
 
 

@@ -20,6 +20,7 @@ Sizes are chosen for a 400-unit-wide viewBox, so at a 390 px phone width text re
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
@@ -221,7 +222,7 @@ def pain_chart(
     if not len(days) == len(leg) == len(back):
         raise ValueError("days, leg and back must have the same length")
     sessions = sorted(d for d in session_days if days and days[0] <= d <= days[-1])
-    title = "Leg and back pain"
+    title = "Leg and back pain in the diary"
     whens = [f"on {format_day(d)}" for d in days]
     parts = [
         _series_trend("Leg pain", whens, leg, format_number) or "No leg pain recorded.",
@@ -261,7 +262,7 @@ def pain_chart(
         for d in sorted(set(days) | set(sessions))
     ]
     table = ChartTable(
-        "Leg and back pain (0 to 10) by day", ["Date", "Leg pain", "Back pain", "Session"], rows
+        "Leg and back pain (0 to 10) in the diary, by day", ["Date", "Leg pain", "Back pain", "Session"], rows
     )
     return Chart(finish_chart(chart, id_prefix, title, description, css), title, description, table)
 
@@ -276,18 +277,23 @@ def measure_chart(
 ) -> Chart:
     """One questionnaire's score at each follow-up (e.g. Baseline, 2, 6, 12 weeks) as bars: one chart each.
 
-    ``points`` are (follow-up label, score or None) in order; a None follow-up keeps its label with no bar.
-    The y axis runs 0..``max_score`` (SBI 24, PEG 10, PSFS 10); the description says which way is better.
+    ``measure`` is the score's whole name as the page shows it ("Sciatica bother score"): the texts use
+    it as it is and add no "score" of their own. ``points`` are (follow-up label, score or None) in order;
+    a None follow-up keeps its label with no bar. The y axis runs 0..``max_score`` (SBI 24, PEG 10,
+    PSFS 10); the description says which way is better.
     """
     check_chart_id(id_prefix)
     title = f"{measure} at each check"
     labels = [label for label, _ in points]
     scores = [score for _, score in points]
-    whens = [f"at {label[:1].lower() + label[1:] if label[1:2].islower() else label}" for label in labels]
-    trend = _series_trend(f"{measure} score", whens, scores, format_number)
+    whens = [
+        f"at the {label[:1].lower()}{label[1:]}" if label[1:2].islower() else f"at {label}"
+        for label in labels
+    ]
+    trend = _series_trend(measure, whens, scores, format_number)
     better = "Higher" if higher_is_better else "Lower"
     if trend is None:
-        description = f"{NO_DATA}: no {measure} scores recorded."
+        description = f"{NO_DATA}: nothing recorded for the {measure}."
     else:
         description = f"{trend} {better} is better; the scale runs 0 to {format_number(max_score)}."
     chart = pygal.Bar(**chart_config((DONE,), range=(0, max_score), show_legend=False, print_values=False))
@@ -295,7 +301,7 @@ def measure_chart(
     if trend is not None:
         chart.add(measure, list(scores))
     rows = [[label, format_number(score)] for label, score in points]
-    table = ChartTable(f"{measure} score (0 to {format_number(max_score)})", ["Follow-up", "Score"], rows)
+    table = ChartTable(f"{measure} (0 to {format_number(max_score)})", ["Check", "Score"], rows)
     return Chart(finish_chart(chart, id_prefix, title, description), title, description, table)
 
 
@@ -342,6 +348,15 @@ def reach_chart(
     return Chart(finish_chart(chart, id_prefix, title, description), title, description, table)
 
 
+def whole_number_axis(top: float, most_labels: int = 7) -> list[int]:
+    """Axis labels in whole numbers from 0 to at least ``top`` (and at least 1), at most ``most_labels``
+    of them, in steps of 1, 2, 5, 10, 20, 50 and so on: a count has no 0.4 of a session."""
+    top = max(1, math.ceil(top))
+    steps = (factor * 10**power for power in range(10) for factor in (1, 2, 5))
+    step = next(step for step in steps if -(-top // step) + 1 <= most_labels)
+    return list(range(0, -(-top // step) * step + 1, step))
+
+
 def adherence_chart(
     week_starts: Sequence[date], done: Sequence[int], prescribed: Sequence[int], id_prefix: str
 ) -> Chart:
@@ -365,8 +380,9 @@ def adherence_chart(
             f"sessions were done{share}. "
             f"Week of {format_day(week_starts[-1])}: {done[-1]} of {prescribed[-1]}."
         )
+    axis = whole_number_axis(max((*done, *prescribed), default=0))
     chart = pygal.Bar(
-        **chart_config((PRESCRIBED, DONE), legend_at_bottom_columns=2, min_scale=3, max_scale=8)
+        **chart_config((PRESCRIBED, DONE), legend_at_bottom_columns=2, range=(0, axis[-1]), y_labels=axis)
     )
     chart.x_labels = [format_day(d) for d in week_starts]
     chart.x_labels_major_every = max(1, -(-len(week_starts) // 4))

@@ -23,6 +23,7 @@ from sciatrack.care.models import DiaryEntry, Intake, Program
 from sciatrack.domain import outcomes
 from sciatrack.domain.follow_ups import FollowUpDue, follow_up_schedule, next_follow_up
 from sciatrack.domain.outcomes import Assessment, Measure, MeasureChange, Signal, SymptomReach
+from sciatrack.domain.readings import Reading, Source, latest_reading, leg_pain_sentence
 
 MEASURE_KEYS = {"sbi": Measure.SBI, "peg": Measure.PEG, "psfs": Measure.PSFS}
 
@@ -37,14 +38,17 @@ class Progress:
     diary: tuple[outcomes.DiaryEntry, ...]
     session_days: tuple[date, ...]
     changes: tuple[MeasureChange, ...]  # per measure, baseline against the follow-up checks
-    leg_pain_summary: str  # baseline against the newest reading, diary included
+    first_leg_pain: Reading | None  # leg pain at the first check
+    latest_leg_pain: Reading | None  # the leg pain rating saved last, from a check or the diary
+    leg_pain_summary: str  # the first against the latest reading, each named by its source
     schedule: tuple[FollowUpDue, ...]
     next_due: FollowUpDue | None
     adherence: tuple[outcomes.WeekAdherence, ...]
     trend: outcomes.Trend
     signals: tuple[Signal, ...]
-    recovered: bool | None
+    recovered: bool | None  # judged on the latest reading after the first check; None without one
     stopped_exercises: tuple[tuple[date, str, str], ...]  # (day, exercise id, why)
+    sessions_per_week: int = 0  # the aim of a whole week (:attr:`adherence` counts against it); 0: none
 
     @property
     def has_data(self) -> bool:
@@ -92,12 +96,27 @@ def history_of(checks: Iterable[Intake], diary: Iterable[DiaryEntry]) -> History
     return History(assessments[0] if assessments else None, tuple(assessments[1:]), entries)
 
 
+def leg_pain_readings(checks: Iterable[Intake], diary: Iterable[DiaryEntry]) -> list[Reading]:
+    """Every leg pain rating of the stored ``checks`` (the oldest is the first check) and ``diary``."""
+    readings: list[Reading] = []
+    for number, check in enumerate(sorted(checks, key=lambda check: check.created)):
+        leg_pain = assessment_of(check).leg_pain
+        if leg_pain is not None:
+            source = Source.FIRST_CHECK if number == 0 else Source.CHECK
+            readings.append(Reading(timezone.localdate(check.created), leg_pain, source, check.created))
+    readings.extend(Reading(entry.day, entry.leg_pain, Source.DIARY, entry.updated) for entry in diary)
+    return readings
+
+
 def progress_of(patient: Patient, today: date | None = None) -> Progress:
     """The patient's progress up to ``today`` (the local date by default), in a fixed number of queries."""
     today = today or timezone.localdate()
-    history = history_of(patient.intakes.order_by("created"), patient.diary.order_by("day"))
+    checks = list(patient.intakes.order_by("created"))
+    diary_rows = list(patient.diary.order_by("day"))
+    history = history_of(checks, diary_rows)
     baseline, follow_ups, diary = history.baseline, history.follow_ups, history.diary
-    logs = list(patient.session_logs.order_by("started_at").only("started_at", "exercises"))
+    # The patient's id too: the related manager sets each log's patient from it (deferred, one read a log).
+    logs = list(patient.session_logs.order_by("started_at").only("patient", "started_at", "exercises"))
     session_days = tuple(timezone.localdate(log.started_at) for log in logs)
     stopped = tuple(
         (timezone.localdate(log.started_at), item["id"], item.get("stop_reason", ""))
@@ -109,15 +128,15 @@ def progress_of(patient: Patient, today: date | None = None) -> Progress:
     program = record.to_domain() if record is not None else None
     schedule: tuple[FollowUpDue, ...] = ()
     adherence: tuple[outcomes.WeekAdherence, ...] = ()
+    per_week = 0
     if baseline is not None:
         schedule = tuple(follow_up_schedule(baseline.day, today, [a.day for a in follow_ups]))
         per_week = outcomes.prescribed_sessions_per_week(program)
         # Sessions are asked for from the first check on: that is when the first program was offered.
         adherence = tuple(outcomes.weekly_adherence(session_days, per_week, baseline.day, today))
-    readings = sorted(
-        [*follow_ups, *(Assessment(e.day, e.leg_pain, e.back_pain) for e in diary)], key=lambda a: a.day
-    )
-    leg_now = outcomes.current_leg_pain(diary, follow_ups, today)
+    readings = [reading for reading in leg_pain_readings(checks, diary_rows) if reading.day <= today]
+    first = next((r for r in readings if r.source is Source.FIRST_CHECK), None)
+    latest = latest_reading(readings)
     return Progress(
         today=today,
         baseline=baseline,
@@ -125,14 +144,15 @@ def progress_of(patient: Patient, today: date | None = None) -> Progress:
         diary=diary,
         session_days=session_days,
         changes=tuple(outcomes.measure_changes(baseline, follow_ups)),
-        leg_pain_summary=outcomes.summary_sentence(
-            outcomes.measure_change(Measure.LEG_PAIN, baseline, readings), today
-        ),
+        first_leg_pain=first,
+        latest_leg_pain=latest,
+        leg_pain_summary=leg_pain_sentence(first, latest, today),
         schedule=schedule,
         next_due=next_follow_up(schedule),
         adherence=adherence,
         trend=outcomes.centralization_trend(diary),
         signals=history.signals(today),
-        recovered=outcomes.recovered(leg_now) if leg_now is not None else None,
+        recovered=outcomes.recovered(latest.value) if latest is not None and latest != first else None,
         stopped_exercises=stopped,
+        sessions_per_week=per_week,
     )
