@@ -31,6 +31,7 @@ from icalendar import Alarm, Calendar, Event
 from sciatrack.content.loader import load_common_stop_rules
 from sciatrack.content.schema import Frequency
 from sciatrack.domain.follow_ups import FOLLOW_UP_WEEKS
+from sciatrack.domain.plain_input import whole_number
 from sciatrack.domain.programs import Program, ProgramExercise
 
 DEFAULT_DAYS = FOLLOW_UP_WEEKS[-1] * 7  # 12 weeks: up to the last follow-up check
@@ -72,10 +73,9 @@ def parse_clock(field: str, value: str) -> time:
 
 def parse_days(value: str | int) -> int:
     """A whole number of days from 1 to 366; ReminderError naming ``days`` if not."""
-    text = str(value).strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+    days = whole_number(str(value), 0, 10**9 - 1)  # any size of number, so a big one hears its range
+    if days is None:
         raise ReminderError("days", f"{value!r} is not a whole number; give 1 to {MAX_DAYS}")
-    days = int(text)
     check_days(days)
     return days
 
