@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+# The password of the people the browser tests make (Alice in browser/conftest.py and others).
+PASSWORD = "a long test password"
+
 
 def sign_in(page: Page, base_url: str, username: str, password: str, next_url: str = "/") -> None:
     """Open the sign-in page, fill it in, submit, and wait for the page it leads to (``next_url``)."""

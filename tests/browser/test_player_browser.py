@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect
 
 from browser.signing_in import sign_in
@@ -25,7 +24,6 @@ from sciatrack.domain.session_log import SYMPTOM_CHOICES, SessionKind, SymptomMo
 from sciatrack.domain.sessions import SHORT_SESSION_RULE, plan_session, step_to_json
 from sciatrack.outputs import figures
 from sciatrack.progress.history import progress_of
-from web.test_program import make_intake
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,15 +52,6 @@ def watch_content_security_policy(page: Page) -> list[str]:
         lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
     )
     return blocked
-
-
-@pytest.fixture
-def alice() -> Patient:
-    """A patient whose program has all seven exercises."""
-    user = User.objects.create_user("alice", password=PASSWORD)
-    patient = Patient.objects.create(user=user, display_name="Alice")
-    make_intake(patient, "disc-pattern-self-care")
-    return patient
 
 
 @pytest.fixture(params=["phone", "laptop"])

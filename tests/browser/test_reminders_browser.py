@@ -11,18 +11,15 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import User
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from browser.signing_in import sign_in
+from browser.signing_in import PASSWORD, sign_in
 from sciatrack.accounts.models import Patient
-from web.test_program import make_intake
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-PASSWORD = "a long test password"
 PHONE = {"width": 360, "height": 740}
 
 
@@ -38,14 +35,6 @@ def small_phone(browser):  # type: ignore[no-untyped-def]
     yield page
     context.close()
     assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
-
-
-@pytest.fixture
-def alice() -> Patient:
-    user = User.objects.create_user("alice", password=PASSWORD)
-    patient = Patient.objects.create(user=user, display_name="Alice")
-    make_intake(patient, "disc-pattern-self-care")
-    return patient
 
 
 def no_violations(page: Page, shot: str) -> None:

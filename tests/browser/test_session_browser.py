@@ -11,22 +11,19 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import User
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
-from browser.signing_in import sign_in
+from browser.signing_in import PASSWORD, sign_in
 from sciatrack.accounts.models import Patient
 from sciatrack.care.models import SessionLog
 from sciatrack.domain.safety_update import danger_signs
 from sciatrack.domain.session_log import SYMPTOM_CHOICES, SymptomMovement
-from web.test_program import make_intake
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 AXE = Axe()
-PASSWORD = "a long test password"
 STOPPED_EXERCISE = "McKenzie"  # the second exercise of the disc-pattern program
 CLOCK_STEP_MS = 30_000
 
@@ -36,14 +33,6 @@ def audit(page: Page, shot: str) -> None:
     assert result.violations_count == 0, f"{shot}\n{result.generate_report()}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"session-{shot}.png"), full_page=True)
-
-
-@pytest.fixture
-def alice() -> Patient:
-    user = User.objects.create_user("alice", password=PASSWORD)
-    patient = Patient.objects.create(user=user, display_name="Alice")
-    make_intake(patient, "disc-pattern-self-care")
-    return patient
 
 
 def sign_in_and_open_session(page: Page, base_url: str) -> None:
