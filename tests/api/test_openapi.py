@@ -55,7 +55,7 @@ def test_the_session_log_body_lists_every_field_with_its_type_range_and_choices(
     log = body_schema(document, "/api/sessions")
     assert log["type"] == "object" and log["additionalProperties"] is False
     fields = log["properties"]
-    assert set(fields) == {*session_log.LOG_KEYS, "program"}
+    assert set(fields) == {*session_log.LOG_KEYS, "program", "patient"}
     assert set(log["required"]) == set(session_log.LOG_KEYS) - session_log.OPTIONAL
     assert fields["idempotency_key"] == {
         "type": "string",

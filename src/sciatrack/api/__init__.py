@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from .body import BodyError, body_error_response
+from .diary import router as diary_router
 from .errors import unauthorized
 from .exercises import router as exercises_router
 from .sessions import router as sessions_router
@@ -20,3 +21,4 @@ api.add_exception_handler(AuthenticationError, unauthorized)
 api.add_router("/exercises", exercises_router)
 api.add_router("/triage", triage_router)
 api.add_router("/sessions", sessions_router)
+api.add_router("/diary", diary_router)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from sciatrack.care.forms import DANGER_CHOICES, REACH_TEXT, SLEEP_CHOICES
 from sciatrack.content.schema import EXERCISE_IDS
 from sciatrack.domain import intake, session_log
 from sciatrack.domain.plain_input import EARLIEST_MOMENT, FUTURE_SLACK, LONGEST_SESSION
@@ -115,6 +116,12 @@ _WINDOW = (
     f"ISO 8601 with a time zone; not before {EARLIEST_MOMENT:%Y-%m-%d} and at most "
     f"{FUTURE_SLACK.days} day ahead of the server's clock."
 )
+PATIENT_FIELD: dict[str, Any] = {
+    "type": "string",
+    "format": "uuid",
+    "description": "Optional: the uuid of the person the entry was recorded for. Someone else's is "
+    "refused (403), so an entry recorded on a shared device is sent only by its owner.",
+}
 _LOGGED_EXERCISE: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -172,6 +179,48 @@ SESSION_LOG_SCHEMA: dict[str, Any] = {
             "format": "uuid",
             "description": "The uuid of your program that was followed, if any.",
         },
+        "patient": PATIENT_FIELD,
+    },
+}
+
+
+DIARY_ENTRY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "Diary entry",
+    "additionalProperties": False,
+    "required": [
+        "idempotency_key",
+        "day",
+        "recorded_at",
+        "danger_signs",
+        "leg_pain",
+        "back_pain",
+        "reach",
+        "sleep",
+    ],
+    "properties": {
+        "idempotency_key": {
+            "type": "string",
+            "format": "uuid",
+            "description": "Made once when the entry is recorded; sending it again stores nothing new.",
+        },
+        "patient": PATIENT_FIELD,
+        "day": {
+            "type": "string",
+            "format": "date",
+            "description": "The local day the entry is for: today or up to 7 days before.",
+        },
+        "recorded_at": _moment(f"When the entry was recorded; the latest recording of a day wins. {_WINDOW}"),
+        "danger_signs": {
+            **choices(tuple(DANGER_CHOICES)),
+            "description": "`some` (yes, or not sure) stores the day and answers `next`: the danger-sign "
+            "questions, to open at once.",
+        },
+        "leg_pain": whole_number(PAIN_RANGE),
+        "back_pain": whole_number(PAIN_RANGE),
+        "reach": choices(tuple(REACH_TEXT)),
+        "sleep": choices(tuple(SLEEP_CHOICES)),
+        "note": {"type": "string", "maxLength": 500, "description": PLAIN_TEXT},
     },
 }
 

@@ -4,18 +4,23 @@ A script's personal key (``Authorization: Bearer``) authenticates, or else the b
 with its CSRF token (:mod:`.auth`); only a person with a patient record can keep a log. The body is read
 by :func:`~sciatrack.api.body.read_json` and checked by the domain's own parser, so the browser and the
 terminal guide are held to the same rules. A log whose ``idempotency_key`` is already stored for this
-person is not stored again: the answer is the stored log with status 200 instead of 201.
+person is not stored again: the answer is the stored log with status 200 instead of 201, when the
+log sent says what the stored one says; a different log under a used key is refused (422 naming
+``idempotency_key``) and stores nothing. An optional ``patient`` (the uuid of the person the log was
+recorded for, as the page's outbox sends it) must be the signed-in person's: a log recorded by someone
+else on a shared device is refused (403) and stays in that device's outbox for its owner.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema, Status
 
 from sciatrack.accounts.models import Patient
+from sciatrack.care.managers import KeyReusedError
 from sciatrack.care.models import Program
 from sciatrack.domain.session_log import SessionLogError, parse_session_log
 from sciatrack.program.programs import store_log
@@ -63,12 +68,18 @@ STORED = {201: "The log was stored.", 200: "A log with this idempotency_key was 
 )
 def create_session_log(request: HttpRequest) -> Status[dict[str, Any]] | JsonResponse:
     data = read_json(request)
-    # `program` is the API's own field, not the log's: taken out here, the rest is the log.
+    # `program` and `patient` are the API's own fields, not the log's: taken out here, the rest is the log.
     raw_program = data.pop("program", None) if isinstance(data, dict) else None
+    raw_patient = data.pop("patient", None) if isinstance(data, dict) else None
     patient, program = _patient_and_program(request, _uuid_or_none(raw_program))
     if patient is None:
         return Status(403, {"detail": "Only a person with a patient record can keep a session log."})
     problems = []
+    whose = whose_entry(patient, raw_patient)
+    if whose == "other":
+        return Status(403, {"detail": OTHER_PERSON})
+    if whose == "unreadable":
+        problems.append(PATIENT_PROBLEM)
     if raw_program is not None and program is None:
         problems.append({"field": "program", "message": "must be the uuid of one of your programs, or null"})
     try:
@@ -77,7 +88,10 @@ def create_session_log(request: HttpRequest) -> Status[dict[str, Any]] | JsonRes
         problems += [{"field": p.field, "message": p.message} for p in error.problems]
     if problems:
         return invalid(f"The log has {len(problems)} problem(s); nothing was stored.", problems)
-    record, created = store_log(patient, log, program)
+    try:
+        record, created = store_log(patient, log, program)
+    except KeyReusedError:
+        return invalid("Nothing was stored.", [KEY_REUSED])
     body = {
         "uuid": str(record.uuid),
         "idempotency_key": str(record.idempotency_key),
@@ -102,6 +116,28 @@ def _patient_and_program(
     if not user.is_authenticated:
         return None, None
     return Patient.objects.with_program(user.pk, program_uuid)
+
+
+PATIENT_PROBLEM = {"field": "patient", "message": "must be the uuid of the person the entry was recorded for"}
+KEY_REUSED = {
+    "field": "idempotency_key",
+    "message": "this key was already used for a different entry; make a new key for a new entry",
+}
+OTHER_PERSON = (
+    "patient: this entry was recorded by another person on this device; "
+    "it is kept until they sign in to send it."
+)
+
+
+def whose_entry(patient: Patient, raw_patient: object) -> Literal["theirs", "other", "unreadable"]:
+    """Whether the entry's ``patient`` field (``raw_patient``; absent counts as theirs) names the
+    signed-in ``patient``, someone else, or is no uuid at all."""
+    if raw_patient is None:
+        return "theirs"
+    named = _uuid_or_none(raw_patient)
+    if named is None:
+        return "unreadable"
+    return "theirs" if named == str(patient.uuid) else "other"
 
 
 def _uuid_or_none(value: object) -> str | None:

@@ -28,7 +28,7 @@ from .clearance_models import (  # kept in their own module, as SafetyUpdate
     Clearance,
     ResumeClearance,
 )
-from .managers import IntakeManager, SessionLogManager
+from .managers import DiaryEntryManager, IntakeManager, SessionLogManager
 from .quarantine import HidesQuarantined
 from .safety_models import (
     SafetyUpdate,  # kept in its own module; imported so Django finds it here
@@ -57,6 +57,11 @@ class ShownIntakes(HidesQuarantined["Intake"], IntakeManager):
 
 class ShownSessionLogs(HidesQuarantined["SessionLog"], SessionLogManager):
     """``SessionLog.objects``: the logs pages read (quarantined ones left out), and the door storing one."""
+
+
+class ShownDiaryEntries(HidesQuarantined["DiaryEntry"], DiaryEntryManager):
+    """``DiaryEntry.objects``: the days pages read (quarantined ones left out), and the door storing one
+    sent with a key (:meth:`~.managers.DiaryEntryManager.record_once`)."""
 
 
 class Intake(models.Model):
@@ -330,6 +335,10 @@ class DiaryEntry(models.Model):
 
     One entry per patient and calendar day (in the site's time zone); the person can change it until
     the day is over. ``reach`` holds a :class:`sciatrack.domain.outcomes.SymptomReach` value.
+
+    An entry sent by the page's outbox (``POST /api/diary``) carries the key the page made when it was
+    recorded, and the moment it was recorded: the latest recording of a day wins, whatever order they
+    arrive in. Days written by the diary page online have no key; days stored before both have neither.
     """
 
     patient = models.ForeignKey("accounts.Patient", on_delete=models.CASCADE, related_name="diary")
@@ -343,14 +352,25 @@ class DiaryEntry(models.Model):
     updated = models.DateTimeField(auto_now=True)
     # See Intake.quarantine_reason.
     quarantine_reason = models.CharField(max_length=500, blank=True, default="")
+    # Made once by the page when the entry was recorded; a resent entry finds its key taken.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+    # When the person recorded this version of the day (their device's clock, checked on arrival).
+    recorded_at = models.DateTimeField(null=True, blank=True)
 
-    objects = HidesQuarantined["DiaryEntry"]()
+    objects = ShownDiaryEntries()
     # Every day, quarantined ones too: for the site admin, and for today's entry written again.
     all_objects = models.Manager["DiaryEntry"]()
 
     class Meta:
         ordering = ["-day"]
-        constraints = [models.UniqueConstraint(fields=["patient", "day"], name="one_diary_entry_per_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "day"], name="one_diary_entry_per_day"),
+            models.UniqueConstraint(
+                fields=["patient", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="one_diary_entry_per_idempotency_key",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.patient} · diary {self.day:%Y-%m-%d}"

@@ -81,8 +81,17 @@ def diary_page(request: HttpRequest) -> HttpResponse:
             answers = dict(form.cleaned_data)
             danger = answers.pop("danger_signs")
             # Today's entry quarantined (see sciatrack.care.quarantine) is the one the person writes again.
+            # Recorded now: a recording of today made earlier offline and arriving later does not
+            # overwrite it (the latest recording of a day wins, see DiaryEntry.objects.record_once).
             DiaryEntry.all_objects.update_or_create(
-                patient=patient, day=today, defaults={**answers, "quarantine_reason": ""}
+                patient=patient,
+                day=today,
+                defaults={
+                    **answers,
+                    "quarantine_reason": "",
+                    "idempotency_key": None,
+                    "recorded_at": timezone.now(),
+                },
             )
             if danger != "none":
                 return redirect(f"{reverse('safety')}?from={SafetyUpdate.Source.DIARY}")
@@ -94,6 +103,7 @@ def diary_page(request: HttpRequest) -> HttpResponse:
     values = form.data if form.is_bound else form.initial
     context = {
         "form": form,
+        "patient_uuid": str(patient.uuid),
         "today": today,
         "todays": todays,
         "saved": query.cleaned_data["saved"] == "1" and todays is not None,

@@ -1,7 +1,8 @@
 // The guided session: lays out the steps of a full or a short session (session-plan.js), then plays
 // them with timers, speech and a rep counter. Everything runs in the browser once loaded (no request per
-// tick); the log is sent once at the end with an idempotency key, so a retried send is stored only once.
-// A session left part way is kept in this browser and offered for saving on the next visit.
+// tick); the log goes through the outbox (outbox.js) with an idempotency key made once per session, so it
+// survives a lost connection and a resent log is stored once. A session left part way is kept in this
+// browser and offered for saving on the next visit.
 (function () {
   "use strict";
   var dataNode = document.getElementById("session-data");
@@ -19,7 +20,7 @@
   function field(name) { return $("[data-field='" + name + "']"); }
   function action(name) { return $("[data-action='" + name + "']"); }
 
-  var plan = window.SciatrackPlan;
+  var plan = window.SciatrackPlan, outbox = window.SciatrackOutbox;
   var fill = plan.fill;
   function doseOf(id, kind) { return plan.dose(data, id, kind); }
   function timeline(kind) { return plan.timeline(data, kind); }
@@ -28,15 +29,9 @@
     index: -1, endsAt: 0, remaining: 0, paused: false, timer: null, kind: "full",
     painBefore: null, painAfter: null, startedAt: null, endedEarly: false, endReason: "", noDanger: false,
     muted: localStorage.getItem("sciatrack-muted") === "1", wakeLock: null, finished: false,
-    key: (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : fallbackUuid(),
+    key: outbox.newKey(),
     log: {}, order: [], continueTo: null, shownExercise: null
   };
-
-  function fallbackUuid() {
-    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
-      return (c ^ (Math.random() * 16) >> (c / 4)).toString(16);
-    });
-  }
 
   function underWay() { return state.startedAt !== null && !state.finished; }
 
@@ -225,7 +220,6 @@
   }
 
   function next() { go(state.index + 1); }
-
   function nextExerciseIndex(from) {
     var current = steps[from].exercise;
     for (var i = from; i < steps.length; i++) {
@@ -234,10 +228,7 @@
     return steps.length - 1;
   }
 
-  function resume() {
-    state.paused = false;
-    action("pause").textContent = "Pause";
-  }
+  function resume() { state.paused = false; action("pause").textContent = "Pause"; }
 
   // The symptom question -----------------------------------------------------------------------------
 
@@ -276,6 +267,7 @@
     }
     if (response.action === "stop_exercise") {
       logged.status = "stopped"; logged.stop_reason = response.message;
+      outbox.keepOut(step.exercise);
       field("feedback-title").textContent = "Stopped: kept out of your program";
     } else {
       field("feedback-title").textContent = value === "moved_up" ? "Good sign" : "Fine";
@@ -345,35 +337,25 @@
       exercises: exercises,
       ended_early: state.endedEarly,
       end_reason: state.endReason
-    }, 0, typeof then === "function" ? then : function () {});
+    }, typeof then === "function" ? then : function () {});
   }
 
-  // ``then`` runs once the log is stored, or once sending has given up: never before. A log not stored
-  // for want of a connection stays kept in the browser, to be offered again.
-  function send(log, attempt, then) {
+  // The log goes into the outbox (outbox.js) with its key, written to IndexedDB before anything is
+  // sent, then the outbox sends it: kept there until the server has it. ``then`` runs after one try.
+  function send(log, then) {
     var note = field("saved");
     if (!data.save) { note.textContent = "Sign in to keep a log of your sessions."; then(); return; }
-    if (attempt === 0) keepLog(log);
-    var token = root.querySelector("input[name='csrfmiddlewaretoken']").value;
-    fetch("/api/sessions", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      credentials: "same-origin",
-      body: JSON.stringify(Object.assign({ program: data.program }, log))
-    }).then(function (response) {
-      if (response.ok) { forget(); note.textContent = "Saved to your log."; then(); return; }
-      // A log refused for what it holds is dropped; one refused for who sent it, or by a server in
-      // trouble, is kept to be offered again.
-      if (response.status < 500 && response.status !== 401 && response.status !== 403) forget();
-      return response.json().catch(function () { return {}; }).then(function (body) { note.textContent = "Not saved: " + (body.detail || response.status); then(); });
-    }).catch(function () {
-      // The same key is sent again, so a send that did arrive is not stored twice.
-      if (attempt < 3) { note.textContent = "Saving…"; setTimeout(function () { send(log, attempt + 1, then); }, 2000 * (attempt + 1)); }
-      else { note.textContent = "Not saved: no connection. It is kept here to save next time."; then(); }
-    });
-  }
-  function keepLog(log) {
-    try { localStorage.setItem(KEPT, JSON.stringify({ program: data.program, whole: log })); } catch (error) { /* as keep() */ }
+    var body = Object.assign({ program: data.program, patient: outbox.patient() }, log);
+    outbox.add("session", "/api/sessions", body).then(function () {
+      forget();
+      return outbox.flush();
+    }).then(function (results) {
+      var mine = (results || []).filter(function (r) { return r.entry.key === log.idempotency_key; })[0];
+      var code = mine ? mine.status : 0;
+      note.textContent = code === 200 || code === 201 ? "Saved to your log." : code === 422 ? "Not saved: " + (mine.answer.detail || code) :
+        "Kept on this device. It will be sent when you are back online and signed in.";
+      then();
+    }, function () { note.textContent = "Not saved: this browser cannot keep it."; then(); });
   }
 
   // A session left part way (the page closed, the phone died) or not sent for want of a connection:
@@ -381,7 +363,9 @@
   function offerLeftBehind() {
     var found = kept();
     if (!found) return;
-    var log = found.whole || {
+    // A finished log kept by an older version of this page: it goes to the outbox as it is.
+    if (found.whole) { send(found.whole, function () {}); return; }
+    var log = {
       idempotency_key: found.key, started_at: found.started_at, finished_at: found.left_at,
       pain_before: found.pain_before, pain_after: null, kind: found.kind, exercises: allExercises(found.log),
       ended_early: true, end_reason: "The page was left before the end of the session."
@@ -393,7 +377,7 @@
     box.hidden = false;
     action("save-left").addEventListener("click", function () {
       box.hidden = true;
-      send(log, 1, function () {});
+      send(log, function () {});
     });
     action("drop-left").addEventListener("click", function () { forget(); box.hidden = true; });
   }
@@ -402,7 +386,7 @@
 
   // The session starts once the pain is rated and "none of these now" is tapped (spec section 3).
   function readyToBegin() {
-    var ready = state.painBefore !== null && state.noDanger;
+    var ready = state.painBefore !== null && state.noDanger && !state.blocked && ids.length > 0;
     action("begin").disabled = !ready;
     $("[data-hint]").hidden = ready;
   }
@@ -421,6 +405,16 @@
     event.currentTarget.textContent = "None of these now: thank you";
     readyToBegin();
   });
+  // A "yes" with no connection: the danger questions cannot be asked now. The advice kept in the page
+  // is shown, the session stays shut, and the questions wait in the outbox for when the person is back.
+  function blockOffline(url) {
+    var words = field("red-flag"), link = $("[data-screen='red-flag'] a.button");
+    words.textContent = words.getAttribute("data-advice");
+    if (!words.nextElementSibling.matches("ul")) words.after($("#danger-pick-signs ul").cloneNode(true));
+    link.href = url; link.parentElement.hidden = navigator.onLine === false; link.onclick = outbox.answered;
+    state.blocked = true; readyToBegin(); show("red-flag");
+  }
+  outbox.guardSession(root, ids, data.exercises, blockOffline, function () { field("kept-out").hidden = false; readyToBegin(); });
   action("something-wrong").addEventListener("click", function (event) {
     // A session under way is logged as ended early before the danger signs are asked.
     if (!underWay()) return;
