@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "sciatrack.progress",
     "sciatrack.clinic",
     "sciatrack.registry",
+    "sciatrack.nudges",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -304,6 +305,14 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sciatrack <sciatrack@localhost>")
+
+# Reminders (sciatrack.nudges). Links in e-mail and push messages start with the site's address.
+SCIATRACK_SITE_URL = os.environ.get("SCIATRACK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Web Push (VAPID) keys, base64url: the raw 32-byte private key and the 65-byte public key. Unset with DEBUG
+# on, a development pair is made in var/vapid.json on first use; unset with DEBUG off, push is off.
+SCIATRACK_VAPID_PRIVATE_KEY = env_secret("SCIATRACK_VAPID_PRIVATE_KEY", "")
+SCIATRACK_VAPID_PUBLIC_KEY = os.environ.get("SCIATRACK_VAPID_PUBLIC_KEY", "")
+SCIATRACK_VAPID_SUBJECT = os.environ.get("SCIATRACK_VAPID_SUBJECT", "mailto:sciatrack@localhost")
 
 LOGGING = {
     "version": 1,

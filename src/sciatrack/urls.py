@@ -10,12 +10,17 @@ from sciatrack.clinic.invitations import accept_invitation
 urlpatterns = [
     path("api/", api.urls),
     path("", views.home, name="home"),
+    # Installable and offline: the manifest, the service worker (at the root, for its scope), its page.
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("offline/", views.offline_page, name="offline"),
     path("exercises/", include("sciatrack.library.urls")),
     path("check/", include("sciatrack.check.urls")),
     path("safety/", include("sciatrack.check.safety_urls")),
     path("", include("sciatrack.program.urls")),
     path("", include("sciatrack.progress.urls")),
     path("accounts/", include("sciatrack.accounts.urls")),
+    path("reminders/", include("sciatrack.nudges.urls")),
     path("clinic/registry/", include("sciatrack.registry.urls")),
     path("clinic/", include("sciatrack.clinic.urls")),
     path("invite/<str:key>/", accept_invitation, name="accept-invitation"),

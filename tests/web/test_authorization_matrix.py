@@ -34,12 +34,18 @@ PUBLIC = {
     "password_reset_confirm", "password_reset_complete", "openapi-json", "openapi-view", "list_exercises",
     "read_exercise", "triage_intake", "api-root", "accept-invitation",
     "exercise-figure", "exercise-step-figure",
+    # Installable and offline: the same for everyone, naming no one (tests/web/test_pwa.py).
+    "manifest", "service-worker", "offline",
+    # Signed links in reminder e-mail: the token says whose (tests/web/test_nudges_*.py).
+    "reminder-confirm", "reminder-stop",
 }  # fmt: skip
 # The signed-in person's own records, found from the session, never from the URL.
 OWN = {
     "check-history", "program", "program-handout", "program-handout-pdf", "program-reminders", "session",
     "diary", "progress", "progress-report", "progress-csv", "account", "my-data", "delete-account",
-    "create_session_log", "create-token", "api-keys", "two-factor", "safety", "safety-new-questions",
+    "create_session_log", "store_diary_entry", "create-token", "api-keys", "two-factor", "safety",
+    "safety-new-questions",
+    "reminder-choices", "push-subscribe", "push-unsubscribe",
 }  # fmt: skip
 OWN_OBJECT = {
     "check-history-detail",
@@ -59,10 +65,13 @@ REGISTRY = {"registry", "registry-compare", "registry-export-csv", "registry-exp
 POST_ONLY = {
     "delete-account",
     "create_session_log",
+    "store_diary_entry",
     "triage_intake",
     "logout",
     "clinic-patient-clear",
     "clinic-patient-resume",
+    "push-subscribe",
+    "push-unsubscribe",
 }
 
 

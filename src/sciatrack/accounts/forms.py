@@ -53,7 +53,7 @@ class SignUpForm(NewLoginForm):
     email = forms.EmailField(
         label="Email (optional)",
         required=False,
-        help_text="Only used to reset your password.",
+        help_text="Used to reset your password, and for reminders if you ask for them.",
     )
 
     class Meta(NewLoginForm.Meta):

@@ -1,7 +1,8 @@
-"""``sciatrack reminders``: one or two daily calendar reminders (.ics) for the take-home program.
+"""``sciatrack reminders``: one or two daily calendar reminders (.ics) for the take-home program;
+``sciatrack reminders send`` sends the e-mail and push reminders due now (:mod:`sciatrack.nudges`).
 
-Like ``sciatrack handout``: ``--out`` and the reminder settings are checked before any work, nothing is
-written when the triage rules out exercise, and the file is written whole or not at all.
+The calendar, as ``sciatrack handout``: ``--out`` and the reminder settings are checked before any work,
+nothing is written when the triage rules out exercise, and the file is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from sciatrack.cli.common import (
     EXIT_OK,
     add_command,
     add_emergency_number,
+    first_line,
     no_program_written,
     nothing_written,
     out_problem,
+    setup_django,
     triage_and_program,
     write_whole,
 )
@@ -28,8 +31,38 @@ if TYPE_CHECKING:
     from sciatrack.cli.common import Commands
 
 
+CALENDAR_OPTIONS = ("answers", "out", "first")
+
+
 def run(args: argparse.Namespace) -> int:
-    """Write one or two daily calendar reminders (.ics) for the home program."""
+    """Write daily calendar reminders (.ics) for the home program, or send those due now (send)."""
+    if args.action == "send":
+        return run_send(args)
+    missing = [f"--{name}" for name in CALENDAR_OPTIONS if getattr(args, name) is None]
+    if missing:
+        print(
+            f"sciatrack reminders: error: the following arguments are required: {', '.join(missing)}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    return run_calendar(args)
+
+
+def run_send(args: argparse.Namespace) -> int:
+    """Send the e-mail and push reminders due now; each slot at most once, safe to run every minute."""
+    setup_django()
+    from sciatrack.nudges.sender import send_due
+
+    report = send_due()
+    if not args.quiet:
+        print(
+            f"Reminders: {report.sent} sent, {report.retry_later} to try again, {report.dropped} not sent, "
+            f"{report.skipped} taken by another run"
+        )
+    return EXIT_OK
+
+
+def run_calendar(args: argparse.Namespace) -> int:
     from sciatrack.outputs.reminders import ReminderError, build_reminders, check_tz, parse_settings
 
     problem = out_problem(args.out, (".ics",))
@@ -67,9 +100,14 @@ def run(args: argparse.Namespace) -> int:
 
 def add_to(commands: Commands) -> None:
     reminders = add_command(commands, "reminders", run)
-    reminders.add_argument("--answers", required=True, metavar="FILE", help=ANSWERS_HELP)
-    reminders.add_argument("--out", required=True, metavar="FILE", help="where to write the .ics file")
-    reminders.add_argument("--first", required=True, metavar="HH:MM", help="the time of the daily reminder")
+    actions = reminders.add_subparsers(dest="action", metavar="[send]")
+    send = actions.add_parser("send", help=first_line(run_send), description=first_line(run_send))
+    send.add_argument("--quiet", action="store_true", help="print nothing (for cron)")
+    reminders.set_defaults(action=None)
+    # Without an action: the calendar file. Its three options are required then (checked in run).
+    reminders.add_argument("--answers", metavar="FILE", help=f"{ANSWERS_HELP} (required for the calendar)")
+    reminders.add_argument("--out", metavar="FILE", help="where to write the .ics file (required)")
+    reminders.add_argument("--first", metavar="HH:MM", help="the time of the daily reminder (required)")
     reminders.add_argument("--second", metavar="HH:MM", help="the time of a second daily reminder (optional)")
     reminders.add_argument(
         "--days", metavar="N", help="how many days, 1 to 366 (default: 12 weeks, to the last follow-up check)"

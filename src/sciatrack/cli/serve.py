@@ -63,6 +63,12 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"Sciatrack is serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
     print(f"The emergency advice tells people to call {settings.SCIATRACK_EMERGENCY_NUMBER}.", flush=True)
+    if args.reminders:
+        # In gunicorn's master process, so one per server whatever the number of workers.
+        from sciatrack.nudges.clock import start_clock
+
+        start_clock()
+        print("Reminders are sent every minute (--no-reminders to leave that to cron).", flush=True)
     Server().run()
     return EXIT_OK
 
@@ -114,3 +120,20 @@ def add_to(commands: Commands) -> None:
         help="threads per worker (default 1; more gives threaded workers, for use without a proxy)",
     )
     serve.add_argument("--access-log", action="store_true", help="log every request to stdout")
+    serve.add_argument(
+        "--no-reminders",
+        dest="reminders",
+        action="store_false",
+        default=reminders_by_default(),
+        help="send no reminders every minute (default: send them, unless $SCIATRACK_SEND_REMINDERS=false)",
+    )
+
+
+def reminders_by_default() -> bool:
+    """Whether ``serve`` sends reminders itself: yes unless ``SCIATRACK_SEND_REMINDERS`` says no."""
+    return os.environ.get("SCIATRACK_SEND_REMINDERS", "true").strip().lower() not in (
+        "0",
+        "false",
+        "no",
+        "off",
+    )
