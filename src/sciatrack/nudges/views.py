@@ -7,7 +7,6 @@ a mail program's own one-click button posts to the same address (RFC 8058), so P
 
 from __future__ import annotations
 
-import json
 from datetime import time
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sciatrack.accounts.models import Patient
+from sciatrack.api.body import BodyError, read_json
 
 from .forms import EndpointForm, ReminderForm, SubscriptionForm
 from .models import PushSubscription, ReminderPreference
@@ -127,9 +127,10 @@ def stop_email(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _json_body(request: HttpRequest) -> dict[str, object] | None:
+    """The body as a JSON object, read by the API's one reader (size and depth limits); None if not."""
     try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+        body = read_json(request)
+    except BodyError:
         return None
     return body if isinstance(body, dict) else None
 
