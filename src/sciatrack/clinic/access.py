@@ -10,6 +10,7 @@ offers the outcome registry to those who may see it (:func:`may_see_registry`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -33,16 +34,33 @@ def is_clinic_staff(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or clinician_of(user) is not None
 
 
-def may_see_registry(user: Any) -> bool:
-    """Whether ``user`` may open the outcome registry: a site administrator, anyone with the network
-    permission, or a clinic administrator (their own clinic's figures). The registry's pages decide what
-    each sees (:func:`sciatrack.registry.views.registry_scope`, the same rule)."""
+# The permission that opens the whole network's figures (the registry app's own, see its migrations).
+NETWORK_PERMISSION = "registry.view_network"
+
+
+@dataclass(frozen=True)
+class RegistryScope:
+    """What a user may see of the registry: ``clinic_ids`` None for the whole network, else those clinics."""
+
+    clinic_ids: list[int] | None
+
+
+def registry_scope(user: Any) -> RegistryScope | None:
+    """The registry ``user`` may see: a site administrator or anyone with the network permission sees the
+    whole network, a clinic administrator their own clinic's figures; None for everyone else."""
     if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.has_perm("registry.view_network"):
-        return True
+        return None
+    if user.is_superuser or user.has_perm(NETWORK_PERMISSION):
+        return RegistryScope(None)
     clinician = clinician_of(user)
-    return clinician is not None and clinician.role == Clinician.Role.CLINIC_ADMIN
+    if clinician is not None and clinician.role == Clinician.Role.CLINIC_ADMIN:
+        return RegistryScope([clinician.clinic_id])
+    return None
+
+
+def may_see_registry(user: Any) -> bool:
+    """Whether ``user`` may open the outcome registry at all (the staff menu's link)."""
+    return registry_scope(user) is not None
 
 
 def visible_patients(user: Any) -> QuerySet[Patient]:

@@ -11,17 +11,11 @@ from django.core.exceptions import ValidationError
 
 from sciatrack.lib.fields import SafeCharField
 
+from .models import WEEKDAY_CODES
 from .slots import zone_or_none
 
-WEEKDAYS = [
-    ("0", "Monday"),
-    ("1", "Tuesday"),
-    ("2", "Wednesday"),
-    ("3", "Thursday"),
-    ("4", "Friday"),
-    ("5", "Saturday"),
-    ("6", "Sunday"),
-]
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = list(zip(WEEKDAY_CODES, WEEKDAY_NAMES, strict=True))
 TIME_FORMATS = ["%H:%M"]
 TIME_PROBLEM = "Give a time like 08:30 (hours 00 to 23, then minutes)."
 

@@ -12,6 +12,9 @@ from django.db.models import Q
 
 from .managers import DeliveryManager, PreferenceManager, PushSubscriptionManager
 
+# How quiet_days writes each weekday, Monday first (Python's weekday() numbers); the form offers these.
+WEEKDAY_CODES = "0123456"
+
 
 class Kind(models.TextChoices):
     SESSION = "session", "Today's exercises"
@@ -60,7 +63,7 @@ class ReminderPreference(models.Model):
 
     @property
     def quiet_weekdays(self) -> frozenset[int]:
-        return frozenset(int(day) for day in self.quiet_days if day.isdigit())
+        return frozenset(WEEKDAY_CODES.index(day) for day in self.quiet_days if day in WEEKDAY_CODES)
 
 
 class PushSubscription(models.Model):

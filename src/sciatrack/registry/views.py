@@ -30,7 +30,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from sciatrack.accounts.models import Clinic, Clinician
+from sciatrack.accounts.models import Clinic
 from sciatrack.clinic import access
 from sciatrack.clinic.views import forbidden
 from sciatrack.content.loader import exercise_names
@@ -45,29 +45,9 @@ from .report_export import comparison_as_dict, report_as_dict, write_csv
 
 PREFIX_B = "b-"
 VALUE_MAX = 100  # a clinic's slug or a date; no honest value is longer
-NETWORK_PERMISSION = "registry.view_network"
 
 
-# --- Who may see what -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a user may see: ``clinic_ids`` None for the whole network, else those clinics only."""
-
-    clinic_ids: list[int] | None
-
-
-def registry_scope(user: Any) -> Scope | None:
-    """The registry ``user`` may see; None for someone who may not see it at all."""
-    if not user.is_authenticated:
-        return None
-    if user.is_superuser or user.has_perm(NETWORK_PERMISSION):
-        return Scope(None)
-    clinician = access.clinician_of(user)
-    if clinician is not None and clinician.role == Clinician.Role.CLINIC_ADMIN:
-        return Scope([clinician.clinic_id])
-    return None
+# --- Who may see what: clinic.access.registry_scope, the one rule the staff menu asks too -------------
 
 
 def refused(request: HttpRequest) -> HttpResponse:
@@ -303,7 +283,7 @@ def _cohorts_or_response(
     response that ends the page instead: the 403 for someone who may not see the registry, or ``template``
     with the error as a 400 when a parameter is not allowed.
     """
-    scope = registry_scope(request.user)
+    scope = access.registry_scope(request.user)
     if scope is None:
         return [], {}, refused(request)
     allowed = scope.clinic_ids
@@ -382,7 +362,7 @@ def _export_reports(request: HttpRequest) -> tuple[list[tuple[str, CohortReport]
     """The report (or the two compared) the export's parameters ask for; or the response that refuses it.
 
     Raises :class:`CohortError` for a parameter that is not allowed."""
-    scope = registry_scope(request.user)
+    scope = access.registry_scope(request.user)
     if scope is None:
         return [], refused(request)
     allowed = scope.clinic_ids
