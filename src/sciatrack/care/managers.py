@@ -91,10 +91,12 @@ class IntakeManager(models.Manager["Intake"]):
         """
         # Asked of Django's registry rather than imported: the models' module imports this one.
         records = self.model._meta.apps
-        program, clearance, safety_update = (
-            records.get_model("care", name) for name in ("Program", "Clearance", "SafetyUpdate")
+        program, clearance, safety_update, session_log = (
+            records.get_model("care", name) for name in ("Program", "Clearance", "SafetyUpdate", "SessionLog")
         )
-        return hot_reads.newest_check_and_program(patient_id, self.model, program, clearance, safety_update)
+        return hot_reads.newest_check_and_program(
+            patient_id, self.model, program, clearance, safety_update, session_log
+        )
 
 
 class SessionLogManager(models.Manager["SessionLog"]):

@@ -147,6 +147,12 @@ class Intake(models.Model):
         return update.result if update is not None else self.triage_result
 
     @cached_property
+    def patient_has_flagged_sessions(self) -> bool:
+        """Whether any of the patient's shown session logs is flagged for review (a stop may keep an
+        exercise out); when none is, no stop need be looked at."""
+        return SessionLog.objects.filter(patient_id=self.patient_id, needs_review=True).exists()
+
+    @cached_property
     def clearance(self) -> Clearance | None:
         """The clearance of this check, if it has one (there is at most one)."""
         return self.clearances.first()

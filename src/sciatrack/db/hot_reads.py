@@ -25,18 +25,21 @@ def newest_check_and_program(
     program_model: type[models.Model],
     clearance_model: type[models.Model],
     safety_update_model: type[models.Model],
+    session_log_model: type[models.Model],
 ) -> tuple[Any, Any]:
     """The patient's newest shown check and the program made from it (None where there is none).
 
     One statement: the check comes back with only :data:`CHECK_FIELDS` loaded, and its other fields (the
     answers, the result) load when first used, as with ``.only()``; whether danger signs were reported
     since it comes too, so the usual case (none) costs no second query, and so does its clearance, with
-    the results it must cover when there is one.
+    the results it must cover when there is one, and whether any of the patient's shown session logs is
+    flagged for review (the usual case, none, then needs no look for stops that keep exercises out).
     """
     quote = connection.ops.quote_name
     intakes, programs = quote(intake_model._meta.db_table), quote(program_model._meta.db_table)
     updates = quote(safety_update_model._meta.db_table)
     clearances = quote(clearance_model._meta.db_table)
+    logs = quote(session_log_model._meta.db_table)
     results = ", ".join(
         f"CASE WHEN c.id IS NULL THEN NULL ELSE i.{quote(name)} END" for name in CLEARED_FIELDS
     )
@@ -45,6 +48,8 @@ def newest_check_and_program(
         cursor.execute(
             f"SELECT {check}, {results}, "
             f"EXISTS (SELECT 1 FROM {updates} u WHERE u.intake_id = i.id), "
+            f"EXISTS (SELECT 1 FROM {logs} s WHERE s.patient_id = i.patient_id AND s.needs_review = %s "
+            f"AND s.{quote('quarantine_reason')} = %s), "
             f"{columns(clearance_model, 'c')}, {columns(program_model, 'p')} FROM {intakes} i "
             f"LEFT JOIN {clearances} c ON c.intake_id = i.id "
             # A check has at most one program (the one_program_per_check constraint).
@@ -52,7 +57,7 @@ def newest_check_and_program(
             # A quarantined check (see sciatrack.care.quarantine) is never the one the program follows.
             f"WHERE i.patient_id = %s AND i.{quote('quarantine_reason')} = %s "
             f"ORDER BY i.created DESC LIMIT 1",
-            [patient_id, ""],
+            [True, "", patient_id, ""],
         )
         row = cursor.fetchone()
     if row is None:
@@ -60,7 +65,7 @@ def newest_check_and_program(
     values = list(row)
     loaded, values = values[: len(CHECK_FIELDS)], values[len(CHECK_FIELDS) :]
     cleared, values = values[: len(CLEARED_FIELDS)], values[len(CLEARED_FIELDS) :]
-    reported, values = values[0], values[1:]
+    reported, flagged, values = values[0], values[1], values[2:]
     width = len(clearance_model._meta.concrete_fields)
     clearance = instance(clearance_model, values[:width]) if values[0] is not None else None
     record = instance(program_model, values[width:]) if values[width] is not None else None
@@ -69,6 +74,7 @@ def newest_check_and_program(
     if not reported:
         intake.__dict__["safety_update"] = None  # known already: Intake.safety_update need not ask
     intake.__dict__["clearance"] = clearance  # known already: Intake.clearance need not ask
+    intake.__dict__["patient_has_flagged_sessions"] = bool(flagged)  # known already: need not ask
     return intake, record
 
 

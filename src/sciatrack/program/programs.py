@@ -62,7 +62,7 @@ class Current:
     @cached_property
     def kept_out(self) -> dict[str, stops.KeptOut]:
         """The exercises of a stored program kept out after a stop because the pain spread, by id."""
-        if self.record is None or self.check is None:
+        if self.record is None or self.check is None or not self.check.patient_has_flagged_sessions:
             return {}
         return sticking_stops(self.check.patient_id, self.check.created)
 
