@@ -89,14 +89,16 @@ class IntakeManager(models.Manager["Intake"]):
         result load when first used), and with its clearance and whether danger signs were reported
         since it already known, so the usual program page asks nothing more about it.
         """
+        return hot_reads.newest_check_and_program(patient_id, self.check_models())
+
+    def check_models(self) -> hot_reads.CheckModels:
+        """The care models the newest-check statement reads (:class:`sciatrack.db.hot_reads.CheckModels`)."""
         # Asked of Django's registry rather than imported: the models' module imports this one.
         records = self.model._meta.apps
         program, clearance, safety_update, session_log = (
             records.get_model("care", name) for name in ("Program", "Clearance", "SafetyUpdate", "SessionLog")
         )
-        return hot_reads.newest_check_and_program(
-            patient_id, self.model, program, clearance, safety_update, session_log
-        )
+        return hot_reads.CheckModels(self.model, program, clearance, safety_update, session_log)
 
 
 class SessionLogManager(models.Manager["SessionLog"]):

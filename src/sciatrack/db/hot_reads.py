@@ -8,6 +8,7 @@ this module imports no app and no app imports it but through a manager.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models
@@ -19,14 +20,63 @@ CHECK_FIELDS = ("id", "patient_id", "current_tier", "where", "created")
 CLEARED_FIELDS = ("result", "current_result")
 
 
-def newest_check_and_program(
-    patient_id: int,
-    intake_model: type[models.Model],
-    program_model: type[models.Model],
-    clearance_model: type[models.Model],
-    safety_update_model: type[models.Model],
-    session_log_model: type[models.Model],
-) -> tuple[Any, Any]:
+@dataclass(frozen=True)
+class CheckModels:
+    """The care models the newest-check statement reads, passed in by the manager that asks."""
+
+    intake: type[models.Model]
+    program: type[models.Model]
+    clearance: type[models.Model]
+    safety_update: type[models.Model]
+    session_log: type[models.Model]
+
+
+def _check_columns(records: CheckModels) -> str:
+    """The columns of the newest check (alias ``i``), its clearance (``c``) and program (``p``), and the
+    two EXISTS flags, in the order :func:`_read_check` takes them; two parameters (True, "")."""
+    quote = connection.ops.quote_name
+    updates = quote(records.safety_update._meta.db_table)
+    logs = quote(records.session_log._meta.db_table)
+    results = ", ".join(
+        f"CASE WHEN c.id IS NULL THEN NULL ELSE i.{quote(name)} END" for name in CLEARED_FIELDS
+    )
+    check = ", ".join(f"i.{quote(name)}" for name in CHECK_FIELDS)
+    return (
+        f"{check}, {results}, "
+        f"EXISTS (SELECT 1 FROM {updates} u WHERE u.intake_id = i.id), "
+        f"EXISTS (SELECT 1 FROM {logs} s WHERE s.patient_id = i.patient_id AND s.needs_review = %s "
+        f"AND s.{quote('quarantine_reason')} = %s), "
+        f"{columns(records.clearance, 'c')}, {columns(records.program, 'p')}"
+    )
+
+
+def _check_joins(records: CheckModels) -> str:
+    quote = connection.ops.quote_name
+    clearances, programs = quote(records.clearance._meta.db_table), quote(records.program._meta.db_table)
+    # A check has at most one program (the one_program_per_check constraint).
+    return f"LEFT JOIN {clearances} c ON c.intake_id = i.id LEFT JOIN {programs} p ON p.intake_id = i.id"
+
+
+def _read_check(values: list[Any], records: CheckModels) -> tuple[Any, Any]:
+    """The check and its program from the values of :func:`_check_columns` (None, None when no check)."""
+    loaded, values = values[: len(CHECK_FIELDS)], values[len(CHECK_FIELDS) :]
+    if loaded[0] is None:
+        return None, None
+    cleared, values = values[: len(CLEARED_FIELDS)], values[len(CLEARED_FIELDS) :]
+    reported, flagged, values = values[0], values[1], values[2:]
+    width = len(records.clearance._meta.concrete_fields)
+    clearance = instance(records.clearance, values[:width]) if values[0] is not None else None
+    record = instance(records.program, values[width:]) if values[width] is not None else None
+    fields = CHECK_FIELDS + (CLEARED_FIELDS if clearance is not None else ())
+    intake = partial_instance(records.intake, fields, loaded + (cleared if clearance is not None else []))
+    if not reported:
+        intake.__dict__["safety_update"] = None  # known already: Intake.safety_update need not ask
+    intake.__dict__["clearance"] = clearance  # known already: Intake.clearance need not ask
+    intake.__dict__["patient_has_flagged_sessions"] = bool(flagged)  # known already: need not ask
+    return intake, record
+
+
+def newest_check_and_program(patient_id: int, records: CheckModels) -> tuple[Any, Any]:
     """The patient's newest shown check and the program made from it (None where there is none).
 
     One statement: the check comes back with only :data:`CHECK_FIELDS` loaded, and its other fields (the
@@ -36,46 +86,42 @@ def newest_check_and_program(
     flagged for review (the usual case, none, then needs no look for stops that keep exercises out).
     """
     quote = connection.ops.quote_name
-    intakes, programs = quote(intake_model._meta.db_table), quote(program_model._meta.db_table)
-    updates = quote(safety_update_model._meta.db_table)
-    clearances = quote(clearance_model._meta.db_table)
-    logs = quote(session_log_model._meta.db_table)
-    results = ", ".join(
-        f"CASE WHEN c.id IS NULL THEN NULL ELSE i.{quote(name)} END" for name in CLEARED_FIELDS
-    )
-    check = ", ".join(f"i.{quote(name)}" for name in CHECK_FIELDS)
+    intakes = quote(records.intake._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {check}, {results}, "
-            f"EXISTS (SELECT 1 FROM {updates} u WHERE u.intake_id = i.id), "
-            f"EXISTS (SELECT 1 FROM {logs} s WHERE s.patient_id = i.patient_id AND s.needs_review = %s "
-            f"AND s.{quote('quarantine_reason')} = %s), "
-            f"{columns(clearance_model, 'c')}, {columns(program_model, 'p')} FROM {intakes} i "
-            f"LEFT JOIN {clearances} c ON c.intake_id = i.id "
-            # A check has at most one program (the one_program_per_check constraint).
-            f"LEFT JOIN {programs} p ON p.intake_id = i.id "
+            f"SELECT {_check_columns(records)} FROM {intakes} i {_check_joins(records)} "
             # A quarantined check (see sciatrack.care.quarantine) is never the one the program follows.
             f"WHERE i.patient_id = %s AND i.{quote('quarantine_reason')} = %s "
             f"ORDER BY i.created DESC LIMIT 1",
             [True, "", patient_id, ""],
         )
         row = cursor.fetchone()
+    return (None, None) if row is None else _read_check(list(row), records)
+
+
+def patient_with_newest_check(
+    user_id: Any, patient_model: type[models.Model], records: CheckModels
+) -> tuple[Any, Any, Any]:
+    """The patient record of the user ``user_id`` with their newest shown check and its program, as
+    :func:`newest_check_and_program` reads them, in one statement; (None, None, None) when the user
+    has no patient record, and (patient, None, None) when the patient has no check yet."""
+    quote = connection.ops.quote_name
+    patients, intakes = quote(patient_model._meta.db_table), quote(records.intake._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns(patient_model, 'pa')}, {_check_columns(records)} FROM {patients} pa "
+            f"LEFT JOIN {intakes} i ON i.id = (SELECT n.id FROM {intakes} n WHERE n.patient_id = pa.id "
+            f"AND n.{quote('quarantine_reason')} = %s ORDER BY n.created DESC LIMIT 1) "
+            f"{_check_joins(records)} WHERE pa.user_id = %s",
+            [True, "", "", user_id],
+        )
+        row = cursor.fetchone()
     if row is None:
-        return None, None
-    values = list(row)
-    loaded, values = values[: len(CHECK_FIELDS)], values[len(CHECK_FIELDS) :]
-    cleared, values = values[: len(CLEARED_FIELDS)], values[len(CLEARED_FIELDS) :]
-    reported, flagged, values = values[0], values[1], values[2:]
-    width = len(clearance_model._meta.concrete_fields)
-    clearance = instance(clearance_model, values[:width]) if values[0] is not None else None
-    record = instance(program_model, values[width:]) if values[width] is not None else None
-    fields = CHECK_FIELDS + (CLEARED_FIELDS if clearance is not None else ())
-    intake = partial_instance(intake_model, fields, loaded + (cleared if clearance is not None else []))
-    if not reported:
-        intake.__dict__["safety_update"] = None  # known already: Intake.safety_update need not ask
-    intake.__dict__["clearance"] = clearance  # known already: Intake.clearance need not ask
-    intake.__dict__["patient_has_flagged_sessions"] = bool(flagged)  # known already: need not ask
-    return intake, record
+        return None, None, None
+    width = len(patient_model._meta.concrete_fields)
+    patient = instance(patient_model, row[:width])
+    intake, record = _read_check(list(row[width:]), records)
+    return patient, intake, record
 
 
 def patient_and_program(

@@ -122,13 +122,13 @@ def _from_session(request: HttpRequest) -> Current:
 def current(request: HttpRequest) -> Current:
     """The program of the person's newest check (stored for a patient, else from the session).
 
-    A patient's newest check and its program are read with one plain statement
-    (:meth:`Intake.objects.newest_with_program <.managers.IntakeManager.newest_with_program>`), as this
-    runs on every program, session and handout page; the program itself is built only when asked for
+    A patient's record, newest check and its program are read with one plain statement
+    (:meth:`Patient.objects.of_user_with_newest_check
+    <sciatrack.accounts.managers.PatientManager.of_user_with_newest_check>`), as this runs on every
+    program, session and handout page; the program itself is built only when asked for
     (:attr:`Current.program`).
     """
-    patient = checking.patient_of(request)
-    intake, record = Intake.objects.newest_with_program(patient.pk) if patient else (None, None)
+    _, intake, record = Patient.objects.of_user_with_newest_check(request.user)
     if intake is None:
         return _from_session(request)
     if not intake.allows_exercise:
