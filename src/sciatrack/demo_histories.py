@@ -39,7 +39,6 @@ from sciatrack.check.questionnaires import score_all
 from sciatrack.domain.intake import RED_FLAG_KEYS, SCHEMA, parse_intake
 from sciatrack.domain.outcomes import SymptomReach
 from sciatrack.domain.session_log import (
-    ExerciseStatus,
     LoggedExercise,
     SymptomMovement,
 )
@@ -200,22 +199,6 @@ def _store_check(patient: Patient, persona: Persona, day: int, when: datetime, r
     return intake
 
 
-def _logged(item: dict[str, Any], symptoms: SymptomMovement, stop_reason: str = "") -> LoggedExercise:
-    """One exercise of a session done to its dosage (or stopped after a first try)."""
-    dosage = item["dosage"]
-    sides = 2 if dosage.get("per_side") else 1
-    reps = int(dosage.get("reps") or 0) * sides
-    holds = reps if dosage.get("hold_seconds") else 0
-    hold = (dosage.get("hold_seconds") or {}).get("max", 2)
-    duration = (dosage.get("duration_seconds") or {}).get("min", 0) * sides
-    seconds = int(duration or reps * (hold + 3))
-    if stop_reason:
-        return LoggedExercise(
-            item["id"], ExerciseStatus.STOPPED, min(reps, 3), min(holds, 3), 20, symptoms, stop_reason
-        )
-    return LoggedExercise(item["id"], ExerciseStatus.DONE, reps, holds, seconds, symptoms, "")
-
-
 def build_session(
     exercises: list[dict[str, Any]], start: datetime, leg: int, spread: bool, rng: random.Random
 ) -> LogRecord:
@@ -228,10 +211,10 @@ def build_session(
     logged = []
     for index, item in enumerate(exercises):
         if index == stopped:
-            logged.append(_logged(item, SymptomMovement.SPREAD_DOWN, SPREAD_REASON))
+            logged.append(LoggedExercise.as_dosed(item, SymptomMovement.SPREAD_DOWN, SPREAD_REASON))
         else:
             moved = SymptomMovement.MOVED_UP if rng.random() < 0.35 else SymptomMovement.SAME
-            logged.append(_logged(item, moved))
+            logged.append(LoggedExercise.as_dosed(item, moved))
     finished = start + timedelta(seconds=sum(item.seconds for item in logged) + 60 * rng.randint(4, 9))
     after = leg + 1 if spread else max(0, leg - rng.choice((0, 0, 1)))
     key = uuid.UUID(int=rng.getrandbits(128), version=4)

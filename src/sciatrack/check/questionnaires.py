@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sciatrack.content.rules_loader import get_questionnaire
-from sciatrack.domain.scoring import ScoreError, score
+from sciatrack.domain.scoring import ScoreError, stored_score
 
 # Which check step holds which questionnaire's answers.
 STEP_OF = {"sbi": "bothersome", "peg": "daily-life", "psfs": "activities"}
@@ -41,16 +41,6 @@ def questionnaire_form(questionnaire_id: str) -> Form:
     return Form(questionnaire.id, questionnaire.name, questionnaire.heading, questionnaire.intro, items)
 
 
-def _scored(questionnaire_id: str, responses: object) -> dict[str, Any]:
-    result = score(questionnaire_id, responses)
-    return {
-        "responses": responses,
-        "score": result.value,
-        "minimum": result.minimum,
-        "maximum": result.maximum,
-    }
-
-
 def score_all(answered: dict[str, dict[str, Any]], intake: dict[str, Any]) -> dict[str, Any]:
     """Every baseline measure the person gave, scored: ``{questionnaire id: {...}}``.
 
@@ -64,10 +54,10 @@ def score_all(answered: dict[str, dict[str, Any]], intake: dict[str, Any]) -> di
         saved = answered.get(slug) or {}
         try:
             if questionnaire_id == "psfs" and saved.get("activities"):
-                scored = _scored("psfs", saved["activities"])
+                scored = stored_score("psfs", saved["activities"])
                 measures["psfs"] = {**scored, "activities": saved["activities"]}
             elif "responses" in saved:
-                measures[questionnaire_id] = _scored(questionnaire_id, saved["responses"])
+                measures[questionnaire_id] = stored_score(questionnaire_id, saved["responses"])
             else:
                 measures[questionnaire_id] = {"skipped": True}
         except ScoreError:

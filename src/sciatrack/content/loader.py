@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from .reading import Problem, read_model
+from .reading import SHIPPED_CONTENT, Problem, read_model, resolved
 from .safety_schema import CommonStopRules, PregnancyAdvice
 from .schema import EXERCISE_IDS, Exercise
 
-CONTENT_DIR = Path(__file__).resolve().parent
+CONTENT_DIR = SHIPPED_CONTENT
 EXERCISE_DIR = "exercises"
 STOP_RULES_FILE = "stop_rules.yaml"
 PREGNANCY_FILE = "pregnancy.yaml"
@@ -104,7 +104,7 @@ def _load(root: Path) -> Mapping[str, Exercise]:
 
 def load_exercises(root: Path = CONTENT_DIR) -> Mapping[str, Exercise]:
     """Every exercise by id, in the library's order; raises :class:`ContentError` if any file is invalid."""
-    return _load(root.resolve())
+    return _load(resolved(root))
 
 
 @cache
@@ -117,7 +117,7 @@ def _load_common_stop_rules(root: Path) -> CommonStopRules:
 
 def load_common_stop_rules(root: Path = CONTENT_DIR) -> CommonStopRules:
     """The stop rules every exercise shares (``stop_rules.yaml``), already part of each exercise's."""
-    return _load_common_stop_rules(root.resolve())
+    return _load_common_stop_rules(resolved(root))
 
 
 @cache
@@ -130,7 +130,7 @@ def _load_pregnancy(root: Path) -> PregnancyAdvice:
 
 def load_pregnancy_advice(root: Path = CONTENT_DIR) -> PregnancyAdvice:
     """What a program adds in pregnancy (``pregnancy.yaml``); raises :class:`ContentError` if invalid."""
-    return _load_pregnancy(root.resolve())
+    return _load_pregnancy(resolved(root))
 
 
 def exercise_names(root: Path = CONTENT_DIR) -> dict[str, str]:

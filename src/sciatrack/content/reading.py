@@ -14,6 +14,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+# The shipped content folder, resolved once (every loader's default root).
+SHIPPED_CONTENT = Path(__file__).resolve().parent
+
 FIELD_PATH = re.compile(r"^[a-z_]+(\.[a-z_]+|\[\d+\])*$")
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -89,3 +92,9 @@ def read_model(root: Path, relative: str, model: type[Model]) -> tuple[Model | N
         return model.model_validate(data), []
     except ValidationError as error:
         return None, problems_of(error, relative)
+
+
+def resolved(root: Path) -> Path:
+    """``root`` resolved, the shipped folder without a walk of the file system: the loaders are asked for
+    it on every exported row, and it is resolved already."""
+    return root if root == SHIPPED_CONTENT else root.resolve()

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from .reading import Problem, read_model
+from .reading import SHIPPED_CONTENT, Problem, read_model, resolved
 from .rules_schema import ConditionSet, Questionnaire, RuleSet
 
-CONTENT_DIR = Path(__file__).resolve().parent
+CONTENT_DIR = SHIPPED_CONTENT
 RULES_FILE = "triage_rules.yaml"
 CONDITIONS_FILE = "conditions.yaml"
 QUESTIONNAIRE_DIR = "questionnaires"
@@ -79,12 +79,12 @@ def _load_rules(root: Path) -> tuple[RuleSet, ConditionSet]:
 
 def load_rules(root: Path = CONTENT_DIR) -> RuleSet:
     """The triage rules and tier advice, validated; raises :class:`RulesContentError` if invalid."""
-    return _load_rules(root.resolve())[0]
+    return _load_rules(resolved(root))[0]
 
 
 def load_conditions(root: Path = CONTENT_DIR) -> ConditionSet:
     """The conditions to discuss and the nerve-root map, validated."""
-    return _load_rules(root.resolve())[1]
+    return _load_rules(resolved(root))[1]
 
 
 @cache
@@ -97,7 +97,7 @@ def _load_questionnaires(root: Path) -> Mapping[str, Questionnaire]:
 
 def load_questionnaires(root: Path = CONTENT_DIR) -> Mapping[str, Questionnaire]:
     """Every questionnaire by id (its file name), validated."""
-    return _load_questionnaires(root.resolve())
+    return _load_questionnaires(resolved(root))
 
 
 def get_questionnaire(questionnaire_id: str, root: Path = CONTENT_DIR) -> Questionnaire:

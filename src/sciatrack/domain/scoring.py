@@ -202,3 +202,15 @@ def important_change(questionnaire_id: str, before: float, after: float) -> Chan
     else:
         verdict = "no_important_change"
     return Change(float(before), float(after), float(improvement), percent, verdict, by)
+
+
+def stored_score(questionnaire_id: str, responses: Any) -> dict[str, Any]:
+    """A scored questionnaire as a check keeps it in ``Intake.measures``: the responses, the score and
+    its range (:func:`score`; raises as it does)."""
+    result = score(questionnaire_id, responses)
+    return {
+        "responses": responses,
+        "score": result.value,
+        "minimum": result.minimum,
+        "maximum": result.maximum,
+    }

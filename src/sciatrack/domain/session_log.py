@@ -99,6 +99,26 @@ class LoggedExercise:
     def needs_review(self) -> bool:
         return self.symptoms in (SymptomMovement.SPREAD_DOWN, SymptomMovement.RED_FLAG)
 
+    @classmethod
+    def as_dosed(
+        cls, item: dict[str, Any], symptoms: SymptomMovement, stop_reason: str = ""
+    ) -> LoggedExercise:
+        """A program item (``program_to_json``'s) done to its dosage, or, with ``stop_reason``, stopped
+        after a first try: how the demo histories and the generated care records log a session."""
+        dosage = item["dosage"]
+        sides = 2 if dosage.get("per_side") else 1
+        reps = int(dosage.get("reps") or 0) * sides
+        holds = reps if dosage.get("hold_seconds") else 0
+        hold = (dosage.get("hold_seconds") or {}).get("max", 2)
+        duration = (dosage.get("duration_seconds") or {}).get("min", 0) * sides
+        if stop_reason:
+            return cls(
+                item["id"], ExerciseStatus.STOPPED, min(reps, 3), min(holds, 3), 20, symptoms, stop_reason
+            )
+        return cls(
+            item["id"], ExerciseStatus.DONE, reps, holds, int(duration or reps * (hold + 3)), symptoms, ""
+        )
+
 
 @dataclass(frozen=True)
 class SessionLog:
