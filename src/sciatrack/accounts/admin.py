@@ -7,7 +7,8 @@ from .models import Clinic, Clinician, Patient
 
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin[Any]):
-    list_display = ["name", "slug", "created"]
+    list_display = ["name", "slug", "fhir_export_names", "created"]
+    list_filter = ["fhir_export_names"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 

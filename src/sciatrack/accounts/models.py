@@ -21,6 +21,14 @@ class Clinic(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     created = models.DateTimeField(auto_now_add=True)
+    # FHIR exports are pseudonymous unless the clinic chooses otherwise (sciatrack.fhir).
+    fhir_export_names = models.BooleanField(
+        default=False,
+        help_text=(
+            "Put patients' and clinicians' names in FHIR exports. Off: exports name no one, and people are "
+            "known only by Sciatrack's random identifiers."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
