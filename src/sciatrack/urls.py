@@ -9,6 +9,10 @@ from sciatrack.clinic.invitations import accept_invitation
 # patterns in order, so every pattern before it is tried and fails on each call.
 urlpatterns = [
     path("api/", api.urls),
+    # FHIR R4 (issue 24): the read-only API, and the record downloads of the account and clinic pages
+    # (their views live with the FHIR mapping, which the accounts and clinic rooms do not import).
+    path("fhir/R4/", include("sciatrack.fhir.urls")),
+    path("", include("sciatrack.fhir.downloads")),
     path("", views.home, name="home"),
     # Installable and offline: the manifest, the service worker (at the root, for its scope), its page.
     path("manifest.webmanifest", views.manifest, name="manifest"),

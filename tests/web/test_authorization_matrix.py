@@ -38,6 +38,8 @@ PUBLIC = {
     "manifest", "service-worker", "offline",
     # Signed links in reminder e-mail: the token says whose (tests/web/test_nudges_*.py).
     "reminder-confirm", "reminder-stop",
+    # What the FHIR API serves (a CapabilityStatement), the same for everyone.
+    "fhir-metadata",
 }  # fmt: skip
 # The signed-in person's own records, found from the session, never from the URL.
 OWN = {
@@ -45,7 +47,7 @@ OWN = {
     "diary", "progress", "progress-report", "progress-csv", "account", "my-data", "delete-account",
     "create_session_log", "store_diary_entry", "create-token", "api-keys", "two-factor", "safety",
     "safety-new-questions",
-    "reminder-choices", "push-subscribe", "push-unsubscribe",
+    "reminder-choices", "push-subscribe", "push-unsubscribe", "my-record-fhir",
 }  # fmt: skip
 OWN_OBJECT = {
     "check-history-detail",
@@ -58,9 +60,12 @@ CLINIC_OBJECT = {
     "clinic-patient-program",
     "clinic-patient-clear",
     "clinic-patient-resume",
+    "clinic-patient-record-fhir",
 }  # a patient of the clinician's clinic, by UUID
 CLINIC = {"clinic-dashboard", "clinic-audit", "clinic-invite"}
 # The outcome registry: aggregates for clinic admins (their clinic) and network users; never one person.
+# The FHIR API: each record its own, or of the caller's clinic, by id (tests/fhir/test_api*.py).
+FHIR_API = {"fhir-read", "fhir-search", "fhir-everything"}
 REGISTRY = {"registry", "registry-compare", "registry-export-csv", "registry-export-json"}
 POST_ONLY = {
     "delete-account",
@@ -142,7 +147,7 @@ def get(client: Client, url: str) -> tuple[int, str]:
 
 
 def test_it_gives_every_url_an_access_class() -> None:
-    classified = PUBLIC | OWN | OWN_OBJECT | CLINIC_OBJECT | CLINIC | REGISTRY
+    classified = PUBLIC | OWN | OWN_OBJECT | CLINIC_OBJECT | CLINIC | REGISTRY | FHIR_API
     unknown = set(url_names()) - classified
     assert not unknown, f"classify these URLs in the authorization matrix: {sorted(unknown)}"
 
@@ -150,6 +155,7 @@ def test_it_gives_every_url_an_access_class() -> None:
 OWN_URLS = [
     "/check/history/", "/program/", "/program/handout/", "/session/", "/diary/", "/progress/",
     "/progress/data.csv", "/accounts/", "/accounts/keys/", "/accounts/my-data.json",
+    "/accounts/my-record-fhir.json",
 ]  # fmt: skip
 
 
@@ -191,7 +197,11 @@ def test_it_shows_alices_clinic_record_only_to_her_clinic(
     world: dict[str, Any], persona: str, expected: int
 ) -> None:
     uuid = world["alice"].uuid
-    for url in (f"/clinic/patients/{uuid}/", f"/clinic/patients/{uuid}/report.pdf"):
+    for url in (
+        f"/clinic/patients/{uuid}/",
+        f"/clinic/patients/{uuid}/report.pdf",
+        f"/clinic/patients/{uuid}/record-fhir.json",
+    ):
         status, body = get(world["clients"][persona], url)
         assert status == expected, f"{persona} at {url}"
         if expected != 200 and persona != "alice":  # her own name is in her page header
