@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from sciatrack.cli import (
     content,
     demo,
+    fhir,
     handout,
     manage,
     migrate,
@@ -36,6 +37,7 @@ COMMANDS = (
     session,
     handout,
     report,
+    fhir,
     reminders,
     manage,
 )
