@@ -234,9 +234,11 @@ def test_each_step_shows_its_drawing_and_its_words(live_server, phone: Page, ali
         expect(item).to_contain_text(words)
         expect(item.locator("img")).to_have_attribute("alt", figures.step_alt(first, number))
         expect(item.locator("img")).to_have_attribute("width", re.compile(r"^\d+$"))
-    loaded = phone.evaluate(
+    # Each drawing is fetched after the step is laid out: wait for them all (a slow machine takes a
+    # moment), failing if any never loads.
+    phone.wait_for_function(
         "() => [...document.querySelectorAll('.session-player img')]"
-        ".every(image => image.complete && image.naturalWidth > 0)"
+        ".every(image => image.complete && image.naturalWidth > 0)",
+        timeout=15_000,
     )
-    assert loaded, "a drawing did not load"
     look(phone, "drawings-phone")
