@@ -3,9 +3,9 @@
 A safety update is the person's "yes" to danger signs asked again after a check, and the advice of the
 whole tier table run again on the check's answers with those signs (``SafetyUpdate.result``). It is
 exported as the check is: a QuestionnaireResponse of the signs answered yes (against the check's own
-Questionnaire, ``triage-check``), a Flag with the advice (made by :func:`.triage.triage_flag`, so its
-status, code and words follow the check's rule exactly) and a Provenance naming the Sciatrack Device,
-whose ``entity`` names the check's answers and the signs the advice was made from.
+Questionnaire, ``triage-check``), a Flag with the advice (made by :func:`.triage.advice_flag`, as a
+check's is: its status, code and words follow the check's rule exactly) and a Provenance naming the
+Sciatrack Device, whose ``entity`` names the check's answers and the signs the advice was made from.
 
 The newest advice is what the pages act on (``Intake.advice``: the newest check's newest safety update,
 else the check's own result), so only that one Flag may be active: the check's Flag turns inactive once
@@ -36,7 +36,7 @@ from .observations import sciatrack_concept
 from .provenance import rules_provenance
 from .questionnaires import canonical
 from .text import fhir_string
-from .triage import TRIAGE_QUESTIONNAIRE, triage_flag, triage_response
+from .triage import TRIAGE_QUESTIONNAIRE, advice_flag, check_flag_id, check_response_id
 
 if TYPE_CHECKING:
     from sciatrack.care.models import Clearance
@@ -105,25 +105,15 @@ def _sign_words(sign: str) -> str:
     return labels.get(sign) or questions.get(sign) or sign  # an unknown key is still said, never dropped
 
 
-def _as_check(update: SafetyUpdate) -> Intake:
-    # An unsaved Intake carrying only the update's advice, so that triage_flag decides status, code and
-    # words exactly as for a check (one home for that rule). Never saved; its id is replaced below.
-    return Intake(uuid=update.uuid, result=update.result, current_tier=update.tier, created=update.created)
-
-
-def _with_reports(narrative: dict[str, Any], update: SafetyUpdate, check_response: dict[str, Any]) -> None:
-    """Add to the Flag's narrative which signs were reported, where, and the check they add to."""
+def _reports_html(update: SafetyUpdate) -> str:
+    """For the Flag's narrative: which signs were reported, where, and the check they add to."""
     source = dict(SafetyUpdate.Source.choices).get(update.source, update.source)
     signs = "".join(f"<li>{escape(_sign_words(sign))}</li>" for sign in update.signs)
-    answers = f"QuestionnaireResponse/{check_response['id']}"
+    answers = f"QuestionnaireResponse/{check_response_id(update.intake.uuid)}"
     check = f"the check of {escape(instant(update.intake.created))} ({answers})"
-    added = (
-        f"<p>Answered yes since {check}, {escape(source.lower())}:</p><ul>{signs}</ul>"
-        if signs
-        else f"<p>No sign answered yes since {check}, {escape(source.lower())}.</p>"
-    )
-    head, tail = narrative["div"].rsplit("</div>", 1)
-    narrative["div"] = f"{head}{added}</div>{tail}"
+    if signs:
+        return f"<p>Answered yes since {check}, {escape(source.lower())}:</p><ul>{signs}</ul>"
+    return f"<p>No sign answered yes since {check}, {escape(source.lower())}.</p>"
 
 
 # Where :func:`sciatrack.fhir.rows.with_reports` puts a check's reports and clearances, as plain lists.
@@ -153,11 +143,16 @@ def safety_update_resources(update: SafetyUpdate, patient_uuid: str, *, newest: 
     ``select_related("intake")``).
     """
     response = update_response(update, patient_uuid)
-    check_response = triage_response(update.intake, patient_uuid)
-    flag = triage_flag(_as_check(update), patient_uuid, newest=newest)
-    flag["id"] = update_flag_id(update)
+    flag = advice_flag(
+        update_flag_id(update),
+        update.result,
+        update.tier,
+        update.created,
+        patient_uuid,
+        newest=newest,
+        more_html=_reports_html(update),
+    )
     flag["extension"] = [{"url": FLAG_DETAIL, "valueReference": ref_of(response)}]
-    _with_reports(flag["text"], update, check_response)
     provenance = rules_provenance(
         derived_id("safety-update", update.uuid, "provenance"),
         [flag],
@@ -165,7 +160,7 @@ def safety_update_resources(update: SafetyUpdate, patient_uuid: str, *, newest: 
         UNRECORDED_CONTENT_VERSION,
     )
     provenance["entity"] = [
-        {"role": "source", "what": ref_of(check_response)},
+        {"role": "source", "what": reference("QuestionnaireResponse", check_response_id(update.intake.uuid))},
         {"role": "source", "what": ref_of(response)},
     ]
     return [response, flag, provenance]
@@ -203,7 +198,7 @@ def clearance_resources(clearance: Clearance, patient_uuid: str) -> list[dict[st
         if update.created < clearance.created and clearance.covers(update.where, update.result)
     ]
     targets = [
-        reference("Flag", triage_flag(check, patient_uuid, newest=False)["id"]),
+        reference("Flag", check_flag_id(check.uuid)),
         *(reference("Flag", update_flag_id(update)) for update in covered),
     ]
     agent, contained = _clearer(clearance, patient_uuid)

@@ -7,6 +7,7 @@ pain ratings) or from the stored result (the advice and reasons the person was g
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -94,7 +95,7 @@ def triage_response(intake: Intake, patient_uuid: str) -> dict[str, Any]:
             items.append({"linkId": group.slug, "item": answered})
     return {
         "resourceType": "QuestionnaireResponse",
-        "id": derived_id("intake", intake.uuid, "response", TRIAGE_QUESTIONNAIRE),
+        "id": check_response_id(intake.uuid),
         "questionnaire": canonical(TRIAGE_QUESTIONNAIRE),
         "status": "completed",
         "subject": patient_ref(patient_uuid),
@@ -105,31 +106,63 @@ def triage_response(intake: Intake, patient_uuid: str) -> dict[str, Any]:
     }
 
 
-def _narrative(headline: str, tier: str, reasons: list[str]) -> dict[str, Any]:
+def check_response_id(intake_uuid: object) -> str:
+    """The id of a check's answers (its QuestionnaireResponse to the triage Questionnaire)."""
+    return derived_id("intake", intake_uuid, "response", TRIAGE_QUESTIONNAIRE)
+
+
+def check_flag_id(intake_uuid: object) -> str:
+    """The id of the Flag of a check's own advice."""
+    return derived_id("intake", intake_uuid, "flag")
+
+
+def _narrative(headline: str, tier: str, reasons: list[str], more_html: str) -> dict[str, Any]:
     """The advice and its reasons as a readable narrative (a Flag has no element for the reasons)."""
     listed = "".join(f"<li>{escape(reason)}</li>" for reason in reasons)
     body = f"<p>{escape(headline)} (triage: {escape(tier)})</p>"
     if listed:
         body += f"<p>Because:</p><ul>{listed}</ul>"
+    body += more_html
     return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'}
+
+
+def advice_flag(
+    flag_id: str,
+    result: dict[str, Any],
+    tier_name: str,
+    start: datetime,
+    patient_uuid: str,
+    *,
+    newest: bool,
+    more_html: str = "",
+) -> dict[str, Any]:
+    """The Flag of an advice (``result_to_json`` of the rules, with its tier): active while it is the
+    patient's newest advice and an alert. ``more_html``: escaped XHTML added to the narrative. A check's
+    advice and a safety update's are both said this way."""
+    tier = Tier(tier_name) if tier_name in TIERS else None
+    tier_word = tier.word if tier is not None else tier_name
+    headline = str((result.get("advice") or {}).get("headline") or tier_word)
+    reasons = [str(reason.get("text", "")) for reason in result.get("reasons") or [] if reason.get("text")]
+    active = newest and (tier is None or tier.is_alert)  # a tier no rule names is read as the safe side
+    return {
+        "resourceType": "Flag",
+        "id": flag_id,
+        "text": _narrative(headline, tier_word, reasons, more_html),
+        "status": "active" if active else "inactive",
+        "category": [concept(FLAG_CATEGORY, "clinical", "Clinical")],
+        "code": sciatrack_concept(f"triage-{tier_name}", f"{headline} (triage: {tier_word})"),
+        "subject": patient_ref(patient_uuid),
+        "period": {"start": instant(start)},
+    }
 
 
 def triage_flag(intake: Intake, patient_uuid: str, *, newest: bool) -> dict[str, Any]:
     """The advice of the check's current result; active while it is the newest check and an alert."""
-    result = intake.triage_result
-    tier = Tier(intake.current_tier) if intake.current_tier in TIERS else None
-    tier_word = tier.word if tier is not None else intake.current_tier
-    headline = str((result.get("advice") or {}).get("headline") or tier_word)
-    reasons = [str(reason.get("text", "")) for reason in result.get("reasons") or [] if reason.get("text")]
-    active = newest and (tier is None or tier.is_alert)  # a tier no rule names is read as the safe side
-    code = sciatrack_concept(f"triage-{intake.current_tier}", f"{headline} (triage: {tier_word})")
-    return {
-        "resourceType": "Flag",
-        "id": derived_id("intake", intake.uuid, "flag"),
-        "text": _narrative(headline, tier_word, reasons),
-        "status": "active" if active else "inactive",
-        "category": [concept(FLAG_CATEGORY, "clinical", "Clinical")],
-        "code": code,
-        "subject": patient_ref(patient_uuid),
-        "period": {"start": instant(intake.created)},
-    }
+    return advice_flag(
+        check_flag_id(intake.uuid),
+        intake.triage_result,
+        intake.current_tier,
+        intake.created,
+        patient_uuid,
+        newest=newest,
+    )
